@@ -1,0 +1,229 @@
+package io.octoagent.gateway.artifact;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.octoagent.gateway.common.Json;
+import io.octoagent.gateway.common.Sha256;
+import io.octoagent.gateway.common.Timestamps;
+import io.octoagent.gateway.common.Ulid;
+import io.octoagent.gateway.config.GatewayConfig;
+import io.octoagent.gateway.event.Actor;
+import io.octoagent.gateway.event.ArtifactCreatedPayload;
+import io.octoagent.gateway.event.EventType;
+import io.octoagent.gateway.store.SqliteStore;
+import io.octoagent.gateway.store.StoreUnavailableException;
+import io.octoagent.gateway.task.TaskStep;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Artifacts: small content inline in the row, larger content in
+ * {@code {data_dir}/artifacts/{task_id}/{artifact_id}}, written and fsynced before the metadata
+ * commits. Size and SHA-256 are recorded on write and verified on every read.
+ */
+@ApplicationScoped
+public class ArtifactStore {
+
+    public static final String DIRECTORY = "artifacts";
+    private static final TypeReference<List<ArtifactPart>> PARTS = new TypeReference<>() {
+    };
+
+    private final SqliteStore store;
+    private final ObjectMapper mapper;
+    private final int inlineMaxBytes;
+
+    public ArtifactStore(SqliteStore store, ObjectMapper mapper, GatewayConfig config) {
+        this.store = store;
+        this.mapper = mapper;
+        this.inlineMaxBytes = config.artifacts().inlineMaxBytes();
+    }
+
+    /** Where artifact files live. */
+    public Path root() {
+        return store.dataDir().resolve(DIRECTORY);
+    }
+
+    /**
+     * Hashes the content and, when it is too large to stay inline, writes and fsyncs its file
+     * (on a worker thread). The returned artifact is not yet recorded: pass it to {@link #record}.
+     */
+    public Uni<Artifact> prepare(String taskId, String name, String description, String partType, String mime,
+                                 String content) {
+        return Uni.createFrom().item(() -> prepareNow(taskId, name, description, partType, mime, content))
+                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    private Artifact prepareNow(String taskId, String name, String description, String partType, String mime,
+                                String content) {
+        byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
+        String artifactId = Ulid.next();
+        String hash = Sha256.hex(bytes);
+        if (bytes.length <= inlineMaxBytes) {
+            return new Artifact(artifactId, taskId, Timestamps.now(), name, description,
+                    List.of(new ArtifactPart(partType, mime, content, null)), null, bytes.length, hash, 1);
+        }
+        String storageRef = DIRECTORY + "/" + taskId + "/" + artifactId;
+        writeDurably(fileOf(storageRef), bytes);
+        return new Artifact(artifactId, taskId, Timestamps.now(), name, description,
+                List.of(new ArtifactPart(partType, mime, null, storageRef)), storageRef, bytes.length, hash, 1);
+    }
+
+    /** Inserts the artifact row and its ARTIFACT_CREATED event inside the task's step. */
+    public void record(TaskStep step, Artifact artifact) throws SQLException {
+        try (PreparedStatement statement = step.connection().prepareStatement(
+                "INSERT INTO artifacts (artifact_id, task_id, ts, name, description, mime, parts, storage_ref, size,"
+                        + " hash, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
+            statement.setString(1, artifact.artifactId());
+            statement.setString(2, artifact.taskId());
+            statement.setString(3, artifact.ts());
+            statement.setString(4, artifact.name());
+            statement.setString(5, artifact.description());
+            statement.setString(6, artifact.mime());
+            statement.setString(7, Json.write(mapper, artifact.parts()));
+            statement.setString(8, artifact.storageRef());
+            statement.setLong(9, artifact.size());
+            statement.setString(10, artifact.hash());
+            statement.setInt(11, artifact.version());
+            statement.executeUpdate();
+        }
+        step.append(EventType.ARTIFACT_CREATED, Actor.SYSTEM, new ArtifactCreatedPayload(artifact.artifactId(),
+                artifact.name(), artifact.size(), artifact.parts().size()));
+    }
+
+    /** Removes the file of an artifact whose metadata never committed. */
+    public Uni<Void> discard(Artifact artifact) {
+        if (artifact.isInline()) {
+            return Uni.createFrom().voidItem();
+        }
+        return Uni.createFrom().<Void>item(() -> {
+            try {
+                Files.deleteIfExists(fileOf(artifact.storageRef()));
+            } catch (IOException e) {
+                Log.warnf("Could not remove the orphan artifact file %s: %s", artifact.storageRef(), e.getMessage());
+            }
+            return null;
+        }).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+
+    public List<Artifact> listByTask(Connection connection, String taskId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT * FROM artifacts WHERE task_id = ? ORDER BY artifact_id")) {
+            statement.setString(1, taskId);
+            return list(statement);
+        }
+    }
+
+    public Uni<Optional<Artifact>> find(String artifactId) {
+        return store.read(connection -> {
+            try (PreparedStatement statement = connection.prepareStatement(
+                    "SELECT * FROM artifacts WHERE artifact_id = ?")) {
+                statement.setString(1, artifactId);
+                return list(statement).stream().findFirst();
+            }
+        });
+    }
+
+    /** The artifact's bytes, after checking size and SHA-256 against its metadata. */
+    public Uni<ArtifactContent> content(String artifactId) {
+        return find(artifactId)
+                .map(found -> found.orElseThrow(() -> new ArtifactNotFoundException(artifactId)))
+                .emitOn(Infrastructure.getDefaultWorkerPool())
+                .map(this::readVerified);
+    }
+
+    private ArtifactContent readVerified(Artifact artifact) {
+        byte[] bytes;
+        if (artifact.isInline()) {
+            bytes = artifact.parts().get(0).content().getBytes(StandardCharsets.UTF_8);
+        } else {
+            try {
+                bytes = Files.readAllBytes(fileOf(artifact.storageRef()));
+            } catch (IOException e) {
+                throw new ArtifactCorruptedException(artifact.artifactId(), "its file cannot be read");
+            }
+        }
+        if (bytes.length != artifact.size()) {
+            throw new ArtifactCorruptedException(artifact.artifactId(),
+                    "size " + bytes.length + " instead of " + artifact.size());
+        }
+        if (!Sha256.hex(bytes).equals(artifact.hash())) {
+            throw new ArtifactCorruptedException(artifact.artifactId(), "SHA-256 mismatch");
+        }
+        return new ArtifactContent(bytes, artifact.mime(), artifact.hash());
+    }
+
+    /** Resolves a storage ref inside the artifacts directory; anything that escapes it is refused. */
+    Path fileOf(String storageRef) {
+        Path root = root();
+        Path file = store.dataDir().resolve(storageRef).normalize();
+        if (!file.startsWith(root)) {
+            throw new IllegalArgumentException("storage ref escapes the artifacts directory: " + storageRef);
+        }
+        return file;
+    }
+
+    private static void writeDurably(Path file, byte[] bytes) {
+        try {
+            Files.createDirectories(file.getParent());
+            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    channel.write(buffer);
+                }
+                channel.force(true);
+            }
+            // The directory entry must be durable too, or a crash could forget the file exists.
+            try (FileChannel directory = FileChannel.open(file.getParent(), StandardOpenOption.READ)) {
+                directory.force(true);
+            }
+        } catch (IOException e) {
+            throw new StoreUnavailableException("cannot write artifact file " + file.getFileName() + ": "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private List<Artifact> list(PreparedStatement statement) throws SQLException {
+        List<Artifact> artifacts = new ArrayList<>();
+        try (ResultSet row = statement.executeQuery()) {
+            while (row.next()) {
+                artifacts.add(new Artifact(
+                        row.getString("artifact_id"),
+                        row.getString("task_id"),
+                        row.getString("ts"),
+                        row.getString("name"),
+                        row.getString("description"),
+                        parts(row.getString("parts")),
+                        row.getString("storage_ref"),
+                        row.getLong("size"),
+                        row.getString("hash"),
+                        row.getInt("version")));
+            }
+        }
+        return artifacts;
+    }
+
+    private List<ArtifactPart> parts(String json) {
+        try {
+            return mapper.readValue(json, PARTS);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored artifact parts are not valid JSON", e);
+        }
+    }
+}

@@ -1,0 +1,111 @@
+package io.octoagent.gateway.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import io.smallrye.config.WithName;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+
+/** All of the gateway's own settings, under {@code octoagent.*} (environment: {@code OCTOAGENT_*}). */
+@ConfigMapping(prefix = "octoagent")
+public interface GatewayConfig {
+
+    /** Directory holding the SQLite file and large artifacts ({@code OCTOAGENT_DATA_DIR}). */
+    @WithDefault("./data")
+    String dataDir();
+
+    Store store();
+
+    Artifacts artifacts();
+
+    Stream stream();
+
+    Readiness readiness();
+
+    Shutdown shutdown();
+
+    Llm llm();
+
+    /** A LiteLLM-format price file extending or overriding the bundled prices ({@code OCTOAGENT_PRICING_FILE}). */
+    Optional<String> pricingFile();
+
+    interface Store {
+        /** Most write operations grouped into one transaction (one fsync). */
+        @WithDefault("256")
+        int maxBatch();
+
+        /** Read-only connections used for queries. */
+        @WithDefault("4")
+        int readConnections();
+    }
+
+    interface Artifacts {
+        /** Content up to this many bytes is kept inline in the artifact's part. */
+        @WithDefault("4096")
+        int inlineMaxBytes();
+    }
+
+    interface Stream {
+        /** Interval of the {@code : heartbeat} comment on open SSE streams. */
+        @WithDefault("15s")
+        Duration heartbeat();
+
+        /** Events buffered per subscriber before that (slow) subscriber is dropped. */
+        @WithDefault("1024")
+        int subscriberBuffer();
+    }
+
+    interface Readiness {
+        /** Readiness is DOWN when the data directory has less free space than this. */
+        @WithDefault("100")
+        long minFreeDiskMb();
+    }
+
+    interface Shutdown {
+        /** How long in-flight tasks may run after SIGTERM before the process exits. */
+        @WithDefault("20s")
+        Duration grace();
+    }
+
+    interface Llm {
+        /** {@code litellm} or {@code echo} ({@code OCTOAGENT_LLM_MODE}). */
+        @WithDefault("litellm")
+        String mode();
+
+        /** LiteLLM Proxy base URL ({@code LITELLM_PROXY_URL}). */
+        @WithDefault("http://localhost:4000")
+        String proxyUrl();
+
+        /** Proxy access key ({@code LITELLM_PROXY_KEY}); sent as a bearer token, never logged. */
+        Optional<String> proxyKey();
+
+        /** Per-call timeout in seconds, at least 1 ({@code OCTOAGENT_LLM_TIMEOUT_S}). */
+        @WithName("timeout-s")
+        @WithDefault("30")
+        String timeoutS();
+
+        /** What answers when the proxy fails: {@code echo} or {@code none} ({@code OCTOAGENT_LLM_FALLBACK}). */
+        @WithDefault("echo")
+        String fallback();
+
+        /** Sampling temperature sent with every call. */
+        @WithDefault("0.7")
+        double temperature();
+
+        /** Semantic aliases by name. */
+        Map<String, Alias> aliases();
+
+        interface Alias {
+            /** What kind of work the alias is for. */
+            String category();
+
+            /** The LiteLLM model group that serves it. */
+            String runtimeGroup();
+
+            /** Human description. */
+            @WithDefault("")
+            String description();
+        }
+    }
+}

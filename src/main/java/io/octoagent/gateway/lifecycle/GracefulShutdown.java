@@ -1,0 +1,41 @@
+package io.octoagent.gateway.lifecycle;
+
+import io.octoagent.gateway.config.GatewayConfig;
+import io.octoagent.gateway.task.TaskPipeline;
+import io.quarkus.logging.Log;
+import io.quarkus.runtime.ShutdownEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * On SIGTERM: stop taking tasks (readiness DOWN, submissions 503), give in-flight tasks the grace
+ * period, then let the store close. Tasks still running then are resumed at the next start.
+ */
+@ApplicationScoped
+public class GracefulShutdown {
+
+    private final ServiceLifecycle lifecycle;
+    private final TaskPipeline pipeline;
+    private final GatewayConfig config;
+
+    public GracefulShutdown(ServiceLifecycle lifecycle, TaskPipeline pipeline, GatewayConfig config) {
+        this.lifecycle = lifecycle;
+        this.pipeline = pipeline;
+        this.config = config;
+    }
+
+    void onShutdown(@Observes ShutdownEvent event) {
+        lifecycle.stopAccepting();
+        int running = pipeline.inflightCount();
+        if (running == 0) {
+            return;
+        }
+        Log.infof("Shutting down: waiting up to %s for %d in-flight task(s)", config.shutdown().grace(), running);
+        if (pipeline.awaitIdle(config.shutdown().grace())) {
+            Log.info("All in-flight tasks finished");
+        } else {
+            Log.warnf("%d task(s) still running after the grace period; they resume at next start",
+                    pipeline.inflightCount());
+        }
+    }
+}

@@ -1,0 +1,129 @@
+package io.octoagent.gateway.task;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.octoagent.gateway.common.Sha256;
+import io.octoagent.gateway.common.Ulid;
+import io.octoagent.gateway.event.Actor;
+import io.octoagent.gateway.event.Event;
+import io.octoagent.gateway.event.EventStore;
+import io.octoagent.gateway.event.EventType;
+import io.octoagent.gateway.event.TaskCreatedPayload;
+import io.octoagent.gateway.event.UserMessagePayload;
+import io.octoagent.gateway.store.SqliteStore;
+import io.octoagent.gateway.store.WriteContext;
+import io.octoagent.gateway.stream.TaskEventHub;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * The write side of tasks. Every change is a set of events committed, with the projection
+ * update, in one transaction; live subscribers hear of them only after that commit.
+ */
+@ApplicationScoped
+public class TaskLedger {
+
+    private final SqliteStore store;
+    private final EventStore events;
+    private final TaskStore tasks;
+    private final TaskEventHub hub;
+    private final ObjectMapper mapper;
+
+    public TaskLedger(SqliteStore store, EventStore events, TaskStore tasks, TaskEventHub hub, ObjectMapper mapper) {
+        this.store = store;
+        this.events = events;
+        this.tasks = tasks;
+        this.hub = hub;
+        this.mapper = mapper;
+    }
+
+    /** A step body: runs inside the transaction, may append events through the step. */
+    @FunctionalInterface
+    public interface StepBody<T> {
+        T apply(TaskStep step) throws SQLException;
+    }
+
+    /**
+     * Creates the task with its TASK_CREATED and USER_MESSAGE events, or returns the task an
+     * earlier request with the same idempotency key created. The single writer serialises the
+     * check and the insert, so concurrent requests with one key create exactly one task.
+     */
+    public Uni<Submission> create(NewTask request) {
+        String textHash = Sha256.hex(request.text());
+        return store.write(context -> {
+            Optional<Event> earlier = events.findByIdempotencyKey(context.connection(), request.idempotencyKey());
+            if (earlier.isPresent()) {
+                String taskId = earlier.get().taskId();
+                TaskInput input = tasks.input(context.connection(), taskId).orElseThrow();
+                if (!input.textSha256().equals(textHash)) {
+                    throw new IdempotencyConflictException(taskId);
+                }
+                return new Submission(tasks.find(context.connection(), taskId).orElseThrow(), false);
+            }
+            String taskId = Ulid.next();
+            TaskStep step = newStep(context, taskId, TaskStep.newTraceId(), TaskStatus.CREATED, null);
+            step.append(EventType.TASK_CREATED, Actor.USER, new TaskCreatedPayload(request.title(),
+                    request.threadId(), request.scopeId(), request.channel(), request.senderId()),
+                    request.idempotencyKey());
+            tasks.insertInput(context.connection(), new TaskInput(taskId, request.text(), textHash,
+                    request.modelAlias(), request.senderName()));
+            step.append(EventType.USER_MESSAGE, Actor.USER, UserMessagePayload.of(request.text()));
+            return new Submission(tasks.find(context.connection(), taskId).orElseThrow(), true);
+        });
+    }
+
+    /**
+     * Runs {@code body} as one transaction on a task that has not reached a terminal state.
+     * Fails with {@link TaskNotActiveException} otherwise: nothing is written after CANCELLED.
+     */
+    public <T> Uni<T> step(String taskId, StepBody<T> body) {
+        return store.write(context -> body.apply(activeStep(context, taskId)));
+    }
+
+    /** Moves a task to {@code to} in its own transaction. */
+    public Uni<Event> transition(String taskId, TaskStatus to, String reason, Actor actor) {
+        return step(taskId, step -> step.transition(to, reason, actor));
+    }
+
+    /** Wipes {@code tasks} and folds every event into it again, in one transaction. */
+    public Uni<Integer> rebuildProjection() {
+        return store.write(context -> {
+            try (Statement statement = context.connection().createStatement()) {
+                statement.execute("PRAGMA defer_foreign_keys = ON");
+                statement.execute("DELETE FROM tasks");
+            }
+            List<Event> all = events.listAll(context.connection());
+            for (Event event : all) {
+                TaskProjection.apply(context.connection(), event);
+            }
+            return all.size();
+        });
+    }
+
+    private TaskStep activeStep(WriteContext context, String taskId) throws SQLException {
+        try (PreparedStatement statement = context.connection().prepareStatement(
+                "SELECT status, trace_id, latest_event_id FROM tasks WHERE task_id = ?")) {
+            statement.setString(1, taskId);
+            try (ResultSet row = statement.executeQuery()) {
+                if (!row.next()) {
+                    throw new TaskNotFoundException(taskId);
+                }
+                TaskStatus status = TaskStatus.valueOf(row.getString(1));
+                if (status.isTerminal()) {
+                    throw new TaskNotActiveException(taskId, status);
+                }
+                return newStep(context, taskId, row.getString(2), status, row.getString(3));
+            }
+        }
+    }
+
+    private TaskStep newStep(WriteContext context, String taskId, String traceId, TaskStatus status,
+                             String lastEventId) {
+        return new TaskStep(context, events, mapper, taskId, traceId, status, lastEventId, hub::publish);
+    }
+}

@@ -1,0 +1,267 @@
+package io.octoagent.gateway.task;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.octoagent.gateway.artifact.Artifact;
+import io.octoagent.gateway.artifact.ArtifactStore;
+import io.octoagent.gateway.common.Json;
+import io.octoagent.gateway.event.Actor;
+import io.octoagent.gateway.event.ErrorPayload;
+import io.octoagent.gateway.event.Event;
+import io.octoagent.gateway.event.EventStore;
+import io.octoagent.gateway.event.EventType;
+import io.octoagent.gateway.event.ModelCallCompletedPayload;
+import io.octoagent.gateway.event.ModelCallFailedPayload;
+import io.octoagent.gateway.event.ModelCallStartedPayload;
+import io.octoagent.gateway.event.UserMessagePayload;
+import io.octoagent.gateway.provider.ChatMessage;
+import io.octoagent.gateway.provider.LlmService;
+import io.octoagent.gateway.provider.ModelCallException;
+import io.octoagent.gateway.provider.ModelCallResult;
+import io.octoagent.gateway.store.SqliteStore;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.subscription.Cancellable;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.SQLException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
+
+/**
+ * Runs a task after it was acknowledged: CREATED → RUNNING, the request stored as an artifact,
+ * the model called, the answer stored, RUNNING → SUCCEEDED (or FAILED). Each step is one
+ * transaction; a cancelled task refuses further steps, and cancelling also stops the call.
+ */
+@ApplicationScoped
+public class TaskPipeline {
+
+    static final String REQUEST_ARTIFACT = "llm-request";
+    static final String RESPONSE_ARTIFACT = "llm-response";
+
+    private final SqliteStore store;
+    private final TaskStore tasks;
+    private final EventStore events;
+    private final TaskLedger ledger;
+    private final ArtifactStore artifacts;
+    private final LlmService llm;
+    private final ObjectMapper mapper;
+    private final Map<String, Cancellable> inflight = new ConcurrentHashMap<>();
+
+    public TaskPipeline(SqliteStore store, TaskStore tasks, EventStore events, TaskLedger ledger,
+                        ArtifactStore artifacts, LlmService llm, ObjectMapper mapper) {
+        this.store = store;
+        this.tasks = tasks;
+        this.events = events;
+        this.ledger = ledger;
+        this.artifacts = artifacts;
+        this.llm = llm;
+        this.mapper = mapper;
+    }
+
+    /** What one run of a task carries from step to step. */
+    record TaskRun(String taskId, String traceId, String modelAlias, String runtimeGroup, List<ChatMessage> messages) {
+    }
+
+    /** Starts processing a task in the background; returns at once. */
+    public void start(String taskId) {
+        track(taskId, run(taskId));
+    }
+
+    /** Continues a task a previous process left CREATED or RUNNING. */
+    public void resume(String taskId) {
+        track(taskId, store.read(connection -> tasks.find(connection, taskId).orElseThrow().status())
+                .chain(status -> status == TaskStatus.CREATED ? run(taskId) : resumeRunning(taskId)));
+    }
+
+    /** Stops the in-flight work of a task (its model call included); used after CANCELLED commits. */
+    public void abort(String taskId) {
+        Cancellable running = inflight.remove(taskId);
+        if (running != null) {
+            running.cancel();
+        }
+    }
+
+    public int inflightCount() {
+        return inflight.size();
+    }
+
+    /** Waits (blocking) until no task is in flight or {@code timeout} passes; true when idle. */
+    public boolean awaitIdle(Duration timeout) {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!inflight.isEmpty() && System.nanoTime() < deadline) {
+            try {
+                TimeUnit.MILLISECONDS.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            }
+        }
+        return inflight.isEmpty();
+    }
+
+    Uni<Void> run(String taskId) {
+        return loadInput(taskId)
+                .chain(input -> ledger.transition(taskId, TaskStatus.RUNNING, "processing started", Actor.KERNEL)
+                        .map(started -> newRun(input, started.traceId())))
+                .chain(this::callModel);
+    }
+
+    private Uni<Void> resumeRunning(String taskId) {
+        return loadInput(taskId)
+                .chain(input -> ledger.step(taskId, step -> {
+                    closeInterruptedCall(step, input);
+                    return newRun(input, step.traceId());
+                }))
+                .invoke(run -> TaskLog.info(taskId, run.traceId(), "Resuming task interrupted by a restart"))
+                .chain(this::callModel);
+    }
+
+    private Uni<Void> callModel(TaskRun run) {
+        long start = System.nanoTime();
+        return recordRequest(run)
+                .chain(() -> llm.call(run.modelAlias(), run.messages()))
+                .onItemOrFailure().transformToUni((result, failure) -> failure == null
+                        ? recordAnswer(run, result)
+                        : recordFailure(run, failure, elapsedMs(start)))
+                .replaceWithVoid()
+                .onFailure(TaskNotActiveException.class).recoverWithNull()
+                .onFailure().recoverWithUni(failure -> failUnexpectedly(run, failure));
+    }
+
+    private Uni<Event> recordRequest(TaskRun run) {
+        String requestJson = Json.write(mapper, Map.of(
+                "model_alias", run.modelAlias(), "runtime_group", run.runtimeGroup(), "messages", run.messages()));
+        return artifacts.prepare(run.taskId(), REQUEST_ARTIFACT, "messages sent to the model", "json",
+                        "application/json", requestJson)
+                .chain(artifact -> ledger.step(run.taskId(), step -> {
+                    artifacts.record(step, artifact);
+                    return step.append(EventType.MODEL_CALL_STARTED, Actor.WORKER, new ModelCallStartedPayload(
+                            run.modelAlias(), run.runtimeGroup(), requestSummary(run), artifact.artifactId()));
+                }).onFailure().call(() -> artifacts.discard(artifact)));
+    }
+
+    private Uni<Event> recordAnswer(TaskRun run, ModelCallResult result) {
+        ResponseSummary summary = ResponseSummary.of(result.content());
+        return artifacts.prepare(run.taskId(), RESPONSE_ARTIFACT, "the model's answer", "text", "text/plain",
+                        result.content())
+                .chain(artifact -> ledger.step(run.taskId(), step -> {
+                    artifacts.record(step, artifact);
+                    step.append(EventType.MODEL_CALL_COMPLETED, Actor.WORKER, completedPayload(result, summary,
+                            artifact));
+                    return step.transition(TaskStatus.SUCCEEDED, "model call completed", Actor.KERNEL);
+                }).onFailure().call(() -> artifacts.discard(artifact)))
+                .invoke(() -> TaskLog.info(run.taskId(), run.traceId(),
+                        "Task succeeded: model=%s provider=%s cost_usd=%s fallback=%s", result.modelName(),
+                        result.provider(), result.costUsd(), result.isFallback()));
+    }
+
+    private Uni<Event> recordFailure(TaskRun run, Throwable failure, long elapsedMs) {
+        if (failure instanceof TaskNotActiveException) {
+            return Uni.createFrom().failure(failure);
+        }
+        ModelCallFailedPayload payload = failedPayload(run, failure, elapsedMs);
+        TaskLog.warn(run.taskId(), run.traceId(), "Model call failed: %s", payload.errorMessage());
+        return ledger.step(run.taskId(), step -> {
+            step.append(EventType.MODEL_CALL_FAILED, Actor.WORKER, payload);
+            return step.transition(TaskStatus.FAILED, "model call failed: " + payload.errorMessage(), Actor.KERNEL);
+        });
+    }
+
+    /** Last resort for failures outside the model call (e.g. the disk): fail the task visibly. */
+    private Uni<Void> failUnexpectedly(TaskRun run, Throwable failure) {
+        Log.errorf(failure, "Task %s stopped by an unexpected failure", run.taskId());
+        return ledger.step(run.taskId(), step -> {
+                    step.append(EventType.ERROR, Actor.SYSTEM, new ErrorPayload("system",
+                            failure.getClass().getSimpleName() + ": " + failure.getMessage(), true,
+                            "resubmit the task; details are in the service log"));
+                    return step.transition(TaskStatus.FAILED, "internal error", Actor.SYSTEM);
+                })
+                .onFailure().invoke(again -> Log.errorf("Task %s could not be marked FAILED: %s; it resumes at next start",
+                        run.taskId(), again.getMessage()))
+                .onFailure().recoverWithNull()
+                .replaceWithVoid();
+    }
+
+    /** Closes a MODEL_CALL_STARTED left without an outcome by a crash. */
+    private void closeInterruptedCall(TaskStep step, TaskInput input) throws SQLException {
+        List<Event> history = events.listByTask(step.connection(), step.taskId());
+        Event lastCall = null;
+        for (Event event : history) {
+            if (event.type() == EventType.MODEL_CALL_STARTED) {
+                lastCall = event;
+            } else if (event.type() == EventType.MODEL_CALL_COMPLETED || event.type() == EventType.MODEL_CALL_FAILED) {
+                lastCall = null;
+            }
+        }
+        if (lastCall != null) {
+            long interruptedMs = Math.max(0, System.currentTimeMillis()
+                    - Instant.parse(lastCall.ts()).toEpochMilli());
+            step.append(EventType.MODEL_CALL_FAILED, Actor.SYSTEM, new ModelCallFailedPayload(input.modelAlias(), "",
+                    "", "interrupted", "the service stopped during the call; calling again", interruptedMs, false,
+                    null));
+        }
+    }
+
+    private Uni<TaskInput> loadInput(String taskId) {
+        return store.read(connection -> tasks.input(connection, taskId)
+                .orElseThrow(() -> new TaskNotFoundException(taskId)));
+    }
+
+    private TaskRun newRun(TaskInput input, String traceId) {
+        return new TaskRun(input.taskId(), traceId, input.modelAlias(), llm.runtimeGroup(input.modelAlias()),
+                List.of(ChatMessage.user(input.text())));
+    }
+
+    private void track(String taskId, Uni<Void> work) {
+        AtomicReference<Cancellable> self = new AtomicReference<>();
+        AtomicBoolean finished = new AtomicBoolean();
+        Cancellable running = work
+                .onTermination().invoke(() -> {
+                    finished.set(true);
+                    Cancellable mine = self.get();
+                    if (mine != null) {
+                        inflight.remove(taskId, mine);
+                    }
+                })
+                .subscribe().with(
+                        ignored -> {
+                        },
+                        failure -> Log.errorf(failure, "Task %s processing ended with an error", taskId));
+        self.set(running);
+        inflight.put(taskId, running);
+        if (finished.get()) {
+            inflight.remove(taskId, running);
+        }
+    }
+
+    private static String requestSummary(TaskRun run) {
+        return UserMessagePayload.of(ChatMessage.lastUserContent(run.messages())).textPreview();
+    }
+
+    private static ModelCallCompletedPayload completedPayload(ModelCallResult result, ResponseSummary summary,
+                                                              Artifact artifact) {
+        return new ModelCallCompletedPayload(result.modelAlias(), result.modelName(), result.provider(),
+                summary.text(), summary.truncated(), result.durationMs(), result.tokenUsage(), result.costUsd(),
+                result.costUnavailable(), result.costSource().wire(), result.isFallback(), result.fallbackReason(),
+                artifact.artifactId());
+    }
+
+    private static ModelCallFailedPayload failedPayload(TaskRun run, Throwable failure, long elapsedMs) {
+        if (failure instanceof ModelCallException) {
+            ModelCallException error = (ModelCallException) failure;
+            return new ModelCallFailedPayload(run.modelAlias(), error.modelName(), error.provider(), error.errorType(),
+                    error.getMessage(), error.durationMs(), error.isFallback(), error.timeoutS());
+        }
+        return new ModelCallFailedPayload(run.modelAlias(), "", "", "unexpected",
+                failure.getClass().getSimpleName() + ": " + failure.getMessage(), elapsedMs, false, null);
+    }
+
+    private static long elapsedMs(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+}

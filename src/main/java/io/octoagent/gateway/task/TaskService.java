@@ -1,0 +1,101 @@
+package io.octoagent.gateway.task;
+
+import io.octoagent.gateway.artifact.ArtifactStore;
+import io.octoagent.gateway.common.Ulid;
+import io.octoagent.gateway.event.Actor;
+import io.octoagent.gateway.event.EventStore;
+import io.octoagent.gateway.store.SqliteStore;
+import io.octoagent.gateway.web.ApiException;
+import io.quarkus.logging.Log;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.List;
+
+/** Task use cases behind the HTTP API. */
+@ApplicationScoped
+public class TaskService {
+
+    public static final int DEFAULT_PAGE = 50;
+    public static final int MAX_PAGE = 500;
+
+    private final SqliteStore store;
+    private final TaskStore tasks;
+    private final EventStore events;
+    private final ArtifactStore artifacts;
+    private final TaskLedger ledger;
+    private final TaskPipeline pipeline;
+    private final SubmitMessageValidator validator;
+
+    public TaskService(SqliteStore store, TaskStore tasks, EventStore events, ArtifactStore artifacts,
+                       TaskLedger ledger, TaskPipeline pipeline, SubmitMessageValidator validator) {
+        this.store = store;
+        this.tasks = tasks;
+        this.events = events;
+        this.artifacts = artifacts;
+        this.ledger = ledger;
+        this.pipeline = pipeline;
+        this.validator = validator;
+    }
+
+    /** Records the task durably, then starts processing it; a repeated key returns the first task. */
+    public Uni<Submission> submit(SubmitMessageRequest request) {
+        return Uni.createFrom().item(() -> validator.validate(request))
+                .chain(ledger::create)
+                .invoke(submission -> {
+                    if (submission.created()) {
+                        Log.infof("Task %s created (alias %s, %d chars)", submission.task().taskId(),
+                                request.modelAlias() == null ? SubmitMessageValidator.DEFAULT_ALIAS : request.modelAlias(),
+                                request.text().length());
+                        pipeline.start(submission.task().taskId());
+                    }
+                });
+    }
+
+    public Uni<TaskDetail> detail(String taskId) {
+        requireTaskId(taskId);
+        return store.read(connection -> {
+            Task task = tasks.find(connection, taskId).orElseThrow(() -> ApiException.taskNotFound(taskId));
+            return new TaskDetail(task, events.listByTask(connection, taskId), artifacts.listByTask(connection, taskId));
+        });
+    }
+
+    public Uni<TaskPage> page(String status, Integer limit, String cursor) {
+        TaskStatus filter = null;
+        if (status != null && !status.isEmpty()) {
+            filter = TaskStatus.parse(status);
+            if (filter == null) {
+                throw ApiException.validation("status", "must be one of " + List.of(TaskStatus.values()));
+            }
+        }
+        int size = limit == null ? DEFAULT_PAGE : limit;
+        if (size < 1 || size > MAX_PAGE) {
+            throw ApiException.validation("limit", "must be between 1 and " + MAX_PAGE);
+        }
+        if (cursor != null && !cursor.isEmpty() && !Ulid.isValid(cursor)) {
+            throw ApiException.validation("cursor", "is not a cursor this API returned");
+        }
+        TaskStatus statusFilter = filter;
+        String after = cursor == null || cursor.isEmpty() ? null : cursor;
+        return store.read(connection -> {
+            // One extra row tells whether a next page exists.
+            List<Task> rows = tasks.page(connection, statusFilter, after, size + 1);
+            boolean more = rows.size() > size;
+            List<Task> page = more ? rows.subList(0, size) : rows;
+            return new TaskPage(List.copyOf(page), more ? page.get(page.size() - 1).taskId() : null);
+        });
+    }
+
+    /** CANCELLED commits first; then the in-flight work is stopped. */
+    public Uni<CancelResponse> cancel(String taskId) {
+        requireTaskId(taskId);
+        return ledger.transition(taskId, TaskStatus.CANCELLED, "cancelled by the owner", Actor.USER)
+                .invoke(() -> pipeline.abort(taskId))
+                .map(event -> new CancelResponse(taskId, TaskStatus.CANCELLED));
+    }
+
+    static void requireTaskId(String taskId) {
+        if (!Ulid.isValid(taskId)) {
+            throw ApiException.taskNotFound(taskId);
+        }
+    }
+}

@@ -1,0 +1,110 @@
+package io.octoagent.gateway.task;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.octoagent.gateway.common.Timestamps;
+import io.octoagent.gateway.common.Ulid;
+import io.octoagent.gateway.event.Actor;
+import io.octoagent.gateway.event.Causality;
+import io.octoagent.gateway.event.Event;
+import io.octoagent.gateway.event.EventStore;
+import io.octoagent.gateway.event.EventType;
+import io.octoagent.gateway.event.StateTransitionPayload;
+import io.octoagent.gateway.store.WriteContext;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Consumer;
+
+/**
+ * One step of a task inside a write transaction: appends events (each one also folded into the
+ * projection) and publishes them to live subscribers once the transaction commits.
+ */
+public final class TaskStep {
+
+    private final WriteContext context;
+    private final EventStore events;
+    private final ObjectMapper mapper;
+    private final String taskId;
+    private final String traceId;
+    private TaskStatus status;
+    private String lastEventId;
+    private final List<Event> appended = new ArrayList<>();
+
+    TaskStep(WriteContext context, EventStore events, ObjectMapper mapper, String taskId, String traceId,
+             TaskStatus status, String lastEventId, Consumer<List<Event>> publisher) {
+        this.context = context;
+        this.events = events;
+        this.mapper = mapper;
+        this.taskId = taskId;
+        this.traceId = traceId;
+        this.status = status;
+        this.lastEventId = lastEventId;
+        context.afterCommit(() -> publisher.accept(appended));
+    }
+
+    public String taskId() {
+        return taskId;
+    }
+
+    public String traceId() {
+        return traceId;
+    }
+
+    public TaskStatus status() {
+        return status;
+    }
+
+    public Connection connection() {
+        return context.connection();
+    }
+
+    public Event append(EventType type, Actor actor, Object payload) throws SQLException {
+        return append(type, actor, payload, null);
+    }
+
+    Event append(EventType type, Actor actor, Object payload, String idempotencyKey) throws SQLException {
+        Event event = new Event(
+                Ulid.next(),
+                taskId,
+                events.nextSeq(context.connection(), taskId),
+                Timestamps.now(),
+                type,
+                Event.SCHEMA_VERSION,
+                actor,
+                mapper.valueToTree(payload),
+                traceId,
+                spanId(),
+                new Causality(lastEventId, idempotencyKey));
+        // The projection first: a TASK_CREATED event inserts the tasks row its foreign key needs.
+        TaskProjection.apply(context.connection(), event);
+        events.insert(context.connection(), event);
+        lastEventId = event.eventId();
+        appended.add(event);
+        return event;
+    }
+
+    /** Appends a STATE_TRANSITION; refuses moves the state machine does not allow. */
+    public Event transition(TaskStatus to, String reason, Actor actor) throws SQLException {
+        if (!status.canMoveTo(to)) {
+            if (status.isTerminal()) {
+                throw new TaskNotActiveException(taskId, status);
+            }
+            throw new IllegalStateException("task " + taskId + " cannot move from " + status + " to " + to);
+        }
+        Event event = append(EventType.STATE_TRANSITION, actor,
+                new StateTransitionPayload(status.name(), to.name(), reason));
+        status = to;
+        return event;
+    }
+
+    static String newTraceId() {
+        ThreadLocalRandom random = ThreadLocalRandom.current();
+        return String.format("%016x%016x", random.nextLong(), random.nextLong());
+    }
+
+    private static String spanId() {
+        return String.format("%016x", ThreadLocalRandom.current().nextLong());
+    }
+}

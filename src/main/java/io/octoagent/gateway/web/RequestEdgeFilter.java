@@ -1,0 +1,56 @@
+package io.octoagent.gateway.web;
+
+import io.octoagent.gateway.common.Ulid;
+import io.vertx.core.json.Json;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.util.regex.Pattern;
+import org.jboss.logging.MDC;
+
+/**
+ * First handler of every HTTP request: assigns the request id (taken from a sane
+ * {@code X-Request-ID} or freshly made, always echoed back and put in the log context), and
+ * refuses a body announced larger than the limit with the JSON error shape before it is read.
+ */
+@ApplicationScoped
+public class RequestEdgeFilter {
+
+    public static final String REQUEST_ID_HEADER = "X-Request-ID";
+    public static final long MAX_BODY_BYTES = 1024 * 1024;
+    private static final Pattern SAFE_REQUEST_ID = Pattern.compile("[A-Za-z0-9._:-]{1,128}");
+
+    void install(@Observes Router router) {
+        router.route().order(-200).handler(this::handle);
+    }
+
+    void handle(RoutingContext context) {
+        String requestId = context.request().getHeader(REQUEST_ID_HEADER);
+        if (requestId == null || !SAFE_REQUEST_ID.matcher(requestId).matches()) {
+            requestId = Ulid.next();
+        }
+        context.put("request_id", requestId);
+        context.response().putHeader(REQUEST_ID_HEADER, requestId);
+        MDC.put("request_id", requestId);
+        String length = context.request().getHeader("Content-Length");
+        if (length != null && tooLarge(length)) {
+            context.response()
+                    .setStatusCode(413)
+                    .putHeader("Content-Type", "application/json")
+                    .putHeader("Connection", "close")
+                    .end(Json.encode(ApiError.of("PAYLOAD_TOO_LARGE",
+                            "the body is larger than " + MAX_BODY_BYTES + " bytes")));
+            return;
+        }
+        context.next();
+    }
+
+    private static boolean tooLarge(String contentLength) {
+        try {
+            return Long.parseLong(contentLength.trim()) > MAX_BODY_BYTES;
+        } catch (NumberFormatException e) {
+            return false;
+        }
+    }
+}
