@@ -3,6 +3,7 @@ package io.octoagent.gateway.web;
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.octoagent.gateway.artifact.ArtifactCorruptedException;
 import io.octoagent.gateway.artifact.ArtifactNotFoundException;
 import io.octoagent.gateway.store.StoreUnavailableException;
@@ -56,36 +57,42 @@ public class ApiExceptionMappers {
         return error(503, "STORE_UNAVAILABLE", "the task store is not available; retry later");
     }
 
+    /**
+     * Jackson failures: broken syntax anywhere is 400 INVALID_JSON; well-formed JSON whose value
+     * has the wrong shape for a field (an object where text is expected…) is 422 naming it.
+     * MismatchedInputException gets its own method because Quarkus maps that type itself.
+     */
     @ServerExceptionMapper
-    public Response malformedJson(JsonParseException e) {
-        return error(400, "INVALID_JSON", "the body is not valid JSON: " + e.getOriginalMessage());
+    public Response mismatchedInput(MismatchedInputException e) {
+        return json(e);
     }
 
-    /** Well-formed JSON whose values have the wrong shape (an object where text is expected…). */
     @ServerExceptionMapper
-    public Response wrongShape(JsonMappingException e) {
-        String field = e.getPath().stream()
-                .map(reference -> reference.getFieldName() != null ? reference.getFieldName()
-                        : "[" + reference.getIndex() + "]")
-                .collect(Collectors.joining("."));
+    public Response json(JsonProcessingException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof JsonParseException) {
+                return error(400, "INVALID_JSON", "the body is not valid JSON");
+            }
+        }
+        String field = e instanceof JsonMappingException ? fieldPath((JsonMappingException) e) : "";
         if (field.isEmpty()) {
             return error(400, "INVALID_JSON", "the body must be a JSON object");
         }
         return error(422, "VALIDATION_ERROR", field + ": has the wrong type");
     }
 
-    @ServerExceptionMapper
-    public Response otherJson(JsonProcessingException e) {
-        return error(400, "INVALID_JSON", "the body is not valid JSON");
+    private static String fieldPath(JsonMappingException e) {
+        return e.getPath().stream()
+                .map(reference -> reference.getFieldName() != null ? reference.getFieldName()
+                        : "[" + reference.getIndex() + "]")
+                .collect(Collectors.joining("."));
     }
 
     @ServerExceptionMapper
     public Response webApplication(WebApplicationException e) {
         int status = e.getResponse().getStatus();
         if (e.getCause() instanceof JsonProcessingException) {
-            return e.getCause() instanceof JsonMappingException && !(e.getCause() instanceof JsonParseException)
-                    ? wrongShape((JsonMappingException) e.getCause())
-                    : error(400, "INVALID_JSON", "the body is not valid JSON");
+            return json((JsonProcessingException) e.getCause());
         }
         Response.Status known = Response.Status.fromStatusCode(status);
         String code = known == null ? "HTTP_" + status : known.name();
