@@ -14,33 +14,38 @@ public final class Ulid {
     private static final Pattern FORMAT = Pattern.compile("[0-7][0-9A-HJKMNP-TV-Z]{25}");
     private static final SecureRandom RANDOM = new SecureRandom();
 
-    private static long lastMillis = -1;
-    private static long randomHigh; // upper 16 bits of the 80-bit random part
-    private static long randomLow;  // lower 64 bits
+    private static final Generator SHARED = new Generator();
 
     private Ulid() {
     }
 
     public static String next() {
-        return next(System.currentTimeMillis());
+        return SHARED.next(System.currentTimeMillis());
     }
 
-    static synchronized String next(long nowMillis) {
-        if (nowMillis > lastMillis) {
-            lastMillis = nowMillis;
-            randomHigh = RANDOM.nextInt(1 << 16);
-            randomLow = RANDOM.nextLong();
-        } else {
-            // Same (or earlier, after a clock step back) millisecond: increment the random part.
-            randomLow++;
-            if (randomLow == 0) {
-                randomHigh = (randomHigh + 1) & 0xFFFF;
-                if (randomHigh == 0) {
-                    lastMillis++; // 80-bit overflow: borrow the next millisecond
+    /** The monotonic state; one per process in production, fresh ones in tests. */
+    static final class Generator {
+        private long lastMillis = -1;
+        private long randomHigh; // upper 16 bits of the 80-bit random part
+        private long randomLow;  // lower 64 bits
+
+        synchronized String next(long nowMillis) {
+            if (nowMillis > lastMillis) {
+                lastMillis = nowMillis;
+                randomHigh = RANDOM.nextInt(1 << 16);
+                randomLow = RANDOM.nextLong();
+            } else {
+                // Same (or earlier, after a clock step back) millisecond: increment the random part.
+                randomLow++;
+                if (randomLow == 0) {
+                    randomHigh = (randomHigh + 1) & 0xFFFF;
+                    if (randomHigh == 0) {
+                        lastMillis++; // 80-bit overflow: borrow the next millisecond
+                    }
                 }
             }
+            return encode(lastMillis, randomHigh, randomLow);
         }
-        return encode(lastMillis, randomHigh, randomLow);
     }
 
     public static boolean isValid(String candidate) {
