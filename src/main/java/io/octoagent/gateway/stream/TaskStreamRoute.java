@@ -1,0 +1,128 @@
+package io.octoagent.gateway.stream;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.octoagent.gateway.common.Json;
+import io.octoagent.gateway.common.Ulid;
+import io.octoagent.gateway.config.GatewayConfig;
+import io.octoagent.gateway.event.Event;
+import io.octoagent.gateway.event.EventStore;
+import io.octoagent.gateway.store.SqliteStore;
+import io.octoagent.gateway.task.Task;
+import io.octoagent.gateway.task.TaskStore;
+import io.octoagent.gateway.web.ApiError;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * {@code GET /api/stream/task/{task_id}}: a task's events as Server-Sent Events — history
+ * first, then live, ending after the event that makes the task terminal. Served by a plain
+ * Vert.x route so the connection's writes, backpressure and closing are fully under control.
+ */
+@ApplicationScoped
+public class TaskStreamRoute {
+
+    public static final String PATH = "/api/stream/task/:task_id";
+
+    private final SqliteStore store;
+    private final TaskStore tasks;
+    private final EventStore events;
+    private final TaskEventHub hub;
+    private final ObjectMapper mapper;
+    private final GatewayConfig config;
+    private final Vertx vertx;
+    private final AtomicInteger openStreams = new AtomicInteger();
+
+    public TaskStreamRoute(SqliteStore store, TaskStore tasks, EventStore events, TaskEventHub hub,
+                           ObjectMapper mapper, GatewayConfig config, Vertx vertx) {
+        this.store = store;
+        this.tasks = tasks;
+        this.events = events;
+        this.hub = hub;
+        this.mapper = mapper;
+        this.config = config;
+        this.vertx = vertx;
+    }
+
+    /** What the history query found: a refusal, or the events to replay. */
+    private record Replay(int status, String code, String message, List<Event> history, long resumeSeq,
+                          boolean terminal) {
+        static Replay refuse(int status, String code, String message) {
+            return new Replay(status, code, message, List.of(), 0, false);
+        }
+    }
+
+    void install(@Observes Router router) {
+        router.get(PATH).order(-100).handler(this::handle);
+    }
+
+    /** Streams open right now. */
+    public int openStreams() {
+        return openStreams.get();
+    }
+
+    private void handle(RoutingContext request) {
+        String taskId = request.pathParam("task_id");
+        if (!Ulid.isValid(taskId)) {
+            refuse(request, 404, "TASK_NOT_FOUND", "task does not exist");
+            return;
+        }
+        String lastEventId = Optional.ofNullable(request.request().getHeader("Last-Event-ID"))
+                .orElse(request.queryParams().get("last_event_id"));
+        Context context = vertx.getOrCreateContext();
+        TaskStreamSession session = new TaskStreamSession(taskId, vertx, context, request.response(), hub, mapper,
+                config.stream().subscriberBuffer(), openStreams::decrementAndGet);
+        // Subscribe before reading the history: nothing committed from now on can be missed.
+        session.subscribe();
+        store.read(connection -> replay(connection, taskId, lastEventId)).subscribe().with(
+                replay -> {
+                    if (replay.status() != 200) {
+                        session.abandon();
+                        refuse(request, replay.status(), replay.code(), replay.message());
+                        return;
+                    }
+                    openStreams.incrementAndGet();
+                    session.start(replay.history(), replay.resumeSeq(), replay.terminal(),
+                            config.stream().heartbeat().toMillis());
+                },
+                failure -> {
+                    session.abandon();
+                    refuse(request, 503, "STORE_UNAVAILABLE", "the task store is not available; retry later");
+                });
+    }
+
+    private Replay replay(Connection connection, String taskId, String lastEventId) throws SQLException {
+        Optional<Task> task = tasks.find(connection, taskId);
+        if (task.isEmpty()) {
+            return Replay.refuse(404, "TASK_NOT_FOUND", "task " + taskId + " does not exist");
+        }
+        long resumeSeq = 0;
+        if (lastEventId != null && !lastEventId.isEmpty()) {
+            Optional<Event> last = Ulid.isValid(lastEventId) ? events.findById(connection, lastEventId) : Optional.empty();
+            if (last.isEmpty() || !last.get().taskId().equals(taskId)) {
+                return Replay.refuse(400, "INVALID_LAST_EVENT_ID", "Last-Event-ID is not an event of task " + taskId);
+            }
+            resumeSeq = last.get().taskSeq();
+        }
+        return new Replay(200, null, null, events.listAfter(connection, taskId, resumeSeq), resumeSeq,
+                task.get().status().isTerminal());
+    }
+
+    private void refuse(RoutingContext request, int status, String code, String message) {
+        if (request.response().ended() || request.response().closed()) {
+            return;
+        }
+        request.response()
+                .setStatusCode(status)
+                .putHeader("Content-Type", "application/json")
+                .end(Json.write(mapper, ApiError.of(code, message)));
+    }
+}

@@ -1,0 +1,209 @@
+package io.octoagent.gateway.stream;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.octoagent.gateway.event.Actor;
+import io.octoagent.gateway.event.ErrorPayload;
+import io.octoagent.gateway.event.Event;
+import io.octoagent.gateway.event.EventStore;
+import io.octoagent.gateway.event.EventType;
+import io.octoagent.gateway.store.SqliteStore;
+import io.octoagent.gateway.support.SseClient;
+import io.octoagent.gateway.support.SseClient.Frame;
+import io.octoagent.gateway.task.NewTask;
+import io.octoagent.gateway.task.TaskLedger;
+import io.octoagent.gateway.task.TaskService;
+import io.octoagent.gateway.task.TaskStatus;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+import io.restassured.path.json.JsonPath;
+import io.smallrye.mutiny.Uni;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ThreadLocalRandom;
+import org.junit.jupiter.api.Test;
+
+/** Live delivery: tasks driven step by step through the ledger while real sockets listen. */
+@QuarkusTest
+class TaskStreamLiveTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Inject
+    TaskLedger ledger;
+
+    @Inject
+    TaskService service;
+
+    @Inject
+    TaskEventHub hub;
+
+    @Inject
+    SqliteStore store;
+
+    @Inject
+    EventStore events;
+
+    @Test
+    void historyThenLiveForARunningTask() throws Exception {
+        String taskId = runningTask();
+        try (SseClient client = open(taskId)) {
+            List<Frame> received = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                received.add(client.nextEvent(WAIT));
+            }
+            assertEquals(List.of("TASK_CREATED", "USER_MESSAGE", "STATE_TRANSITION"),
+                    received.stream().map(Frame::event).toList());
+            append(taskId, 5);
+            ledger.transition(taskId, TaskStatus.SUCCEEDED, "done", Actor.KERNEL).await().atMost(WAIT);
+            List<Frame> live = client.eventsUntilEnd(WAIT);
+            assertEquals(6, live.size());
+            assertTrue(JsonPath.from(live.get(5).data()).getBoolean("final"));
+            received.addAll(live);
+            assertSameAsStore(taskId, received);
+        }
+        awaitNoSubscribers(taskId);
+    }
+
+    @Test
+    void cancelEndsOpenStreamsWithTheFinalCancelledTransition() throws Exception {
+        String taskId = runningTask();
+        try (SseClient client = open(taskId)) {
+            assertNotNull(client.nextEvent(WAIT));
+            service.cancel(taskId).await().atMost(WAIT);
+            List<Frame> rest = client.eventsUntilEnd(WAIT);
+            JsonPath last = JsonPath.from(rest.get(rest.size() - 1).data());
+            assertEquals("CANCELLED", last.getString("payload.to_status"));
+            assertTrue(last.getBoolean("final"));
+        }
+    }
+
+    @Test
+    void theHandOverFromHistoryToLiveNeitherDropsNorRepeats() throws Exception {
+        for (int round = 0; round < 30; round++) {
+            String taskId = runningTask();
+            CompletableFuture<Void> writer = CompletableFuture.runAsync(() -> {
+                for (int i = 0; i < 40; i++) {
+                    append(taskId, 1);
+                }
+                ledger.transition(taskId, TaskStatus.SUCCEEDED, "done", Actor.KERNEL).await().atMost(WAIT);
+            });
+            Thread.sleep(ThreadLocalRandom.current().nextInt(0, 15));
+            try (SseClient client = open(taskId)) {
+                List<Frame> frames = client.eventsUntilEnd(WAIT);
+                writer.get();
+                assertSameAsStore(taskId, frames);
+            }
+        }
+    }
+
+    @Test
+    void aHundredSubscribersReceiveTheSameCompleteSequence() throws Exception {
+        String taskId = runningTask();
+        List<SseClient> clients = new ArrayList<>();
+        try {
+            for (int i = 0; i < 100; i++) {
+                clients.add(open(taskId));
+            }
+            await().atMost(WAIT).until(() -> hub.subscriberCount(taskId) == 100);
+            append(taskId, 50);
+            ledger.transition(taskId, TaskStatus.SUCCEEDED, "done", Actor.KERNEL).await().atMost(WAIT);
+            for (SseClient client : clients) {
+                assertSameAsStore(taskId, client.eventsUntilEnd(WAIT));
+            }
+        } finally {
+            for (SseClient client : clients) {
+                client.close();
+            }
+        }
+        awaitNoSubscribers(taskId);
+    }
+
+    @Test
+    void disconnectedClientsAreCleanedUpAtOnce() throws Exception {
+        String taskId = runningTask();
+        List<SseClient> clients = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            clients.add(open(taskId));
+        }
+        await().atMost(WAIT).until(() -> hub.subscriberCount(taskId) == 5);
+        for (SseClient client : clients) {
+            client.close();
+        }
+        awaitNoSubscribers(taskId);
+    }
+
+    @Test
+    void aSlowClientIsDroppedWithoutSlowingWritersOrOtherClients() throws Exception {
+        String taskId = runningTask();
+        String big = "x".repeat(8 * 1024);
+        try (SseClient slow = SseClient.open(RestAssured.port, "/api/stream/task/" + taskId, Map.of(), false);
+             SseClient fast = open(taskId)) {
+            await().atMost(WAIT).until(() -> hub.subscriberCount(taskId) == 2);
+            List<Uni<Event>> writes = new ArrayList<>();
+            for (int i = 0; i < 3000; i++) {
+                writes.add(ledger.step(taskId, step -> step.append(EventType.ERROR, Actor.SYSTEM,
+                        new ErrorPayload("business", big, true, ""))));
+            }
+            Uni.join().all(writes).andFailFast().await().atMost(WAIT);
+            ledger.transition(taskId, TaskStatus.SUCCEEDED, "done", Actor.KERNEL).await().atMost(WAIT);
+            // The fast client still gets everything; the slow one was cut off on its own.
+            assertSameAsStore(taskId, fast.eventsUntilEnd(WAIT));
+            awaitNoSubscribers(taskId);
+        }
+    }
+
+    @Test
+    void heartbeatsKeepAnIdleStreamAlive() throws Exception {
+        String taskId = runningTask(); // stays RUNNING: the stream never ends by itself
+        try (SseClient client = open(taskId)) {
+            int heartbeats = 0;
+            while (heartbeats < 2) {
+                Frame frame = client.next(Duration.ofSeconds(5));
+                assertNotNull(frame, "the idle stream keeps talking");
+                heartbeats += "heartbeat".equals(frame.comment()) ? 1 : 0;
+            }
+        }
+        awaitNoSubscribers(taskId);
+    }
+
+    private SseClient open(String taskId) throws IOException {
+        SseClient client = SseClient.open(RestAssured.port, "/api/stream/task/" + taskId);
+        assertEquals(200, client.status());
+        return client;
+    }
+
+    /** A task created and moved to RUNNING without the pipeline, so the test alone drives it. */
+    private String runningTask() {
+        NewTask task = new NewTask("live", "live-" + UUID.randomUUID(), "test", "default", "tester", null, "main");
+        String taskId = ledger.create(task).await().atMost(WAIT).task().taskId();
+        ledger.transition(taskId, TaskStatus.RUNNING, "test", Actor.KERNEL).await().atMost(WAIT);
+        return taskId;
+    }
+
+    private void append(String taskId, int count) {
+        for (int i = 0; i < count; i++) {
+            ledger.step(taskId, step -> step.append(EventType.ERROR, Actor.SYSTEM,
+                    new ErrorPayload("business", "probe", true, ""))).await().atMost(WAIT);
+        }
+    }
+
+    private void assertSameAsStore(String taskId, List<Frame> received) {
+        List<String> stored = store.readNow(connection -> events.listByTask(connection, taskId)).stream()
+                .map(Event::eventId).toList();
+        assertEquals(stored, received.stream().map(Frame::id).toList());
+    }
+
+    private void awaitNoSubscribers(String taskId) {
+        await().atMost(WAIT).until(() -> hub.subscriberCount(taskId) == 0);
+    }
+}
