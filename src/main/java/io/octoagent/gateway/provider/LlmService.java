@@ -4,28 +4,57 @@ import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
 
-/** The one entry point for model calls: alias in, {@link ModelCallResult} out. */
+/**
+ * The one entry point for model calls: a prompt or chat messages in, a {@link ModelCallResult}
+ * out. Resolves the alias to its runtime group and calls through the fallback chain; in echo
+ * mode the echo model is the primary and the proxy is never contacted.
+ */
 @ApplicationScoped
 public class LlmService {
 
     private final AliasRegistry aliases;
     private final EchoMessageAdapter echo;
+    private final LiteLlmClient proxy;
+    private final ProviderSettings settings;
 
-    public LlmService(AliasRegistry aliases, EchoMessageAdapter echo) {
+    public LlmService(AliasRegistry aliases, EchoMessageAdapter echo, LiteLlmClient proxy, ProviderSettings settings) {
         this.aliases = aliases;
         this.echo = echo;
+        this.proxy = proxy;
+        this.settings = settings;
     }
 
     public Uni<ModelCallResult> call(String modelAlias, String prompt) {
         return call(modelAlias, List.of(ChatMessage.user(prompt)));
     }
 
+    /** Fails only with {@link ModelCallException}: the call produced no answer, fallback included. */
     public Uni<ModelCallResult> call(String modelAlias, List<ChatMessage> messages) {
-        return Uni.createFrom().item(() -> echo.answer(modelAlias, messages));
+        long start = System.nanoTime();
+        if (settings.mode() == ProviderSettings.Mode.ECHO) {
+            return Uni.createFrom().item(() -> echo.answer(modelAlias, messages));
+        }
+        return proxy.complete(modelAlias, runtimeGroup(modelAlias), messages)
+                .map(result -> result.withDuration(elapsedMs(start)))
+                .onFailure().transform(failure -> failed(modelAlias, failure, elapsedMs(start)));
     }
 
     /** The LiteLLM group a call for {@code modelAlias} goes to. */
     public String runtimeGroup(String modelAlias) {
         return aliases.resolve(modelAlias);
+    }
+
+    private ModelCallException failed(String modelAlias, Throwable failure, long durationMs) {
+        if (failure instanceof ModelCallException) {
+            return (ModelCallException) failure;
+        }
+        String kind = failure instanceof ProviderException ? ((ProviderException) failure).kind() : "unexpected";
+        Long timeoutS = "timeout".equals(kind) ? (long) settings.timeoutSeconds() : null;
+        return new ModelCallException(modelAlias, "", "litellm", kind, settings.redact(failure.getMessage()),
+                durationMs, false, timeoutS, failure);
+    }
+
+    private static long elapsedMs(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
     }
 }

@@ -1,0 +1,188 @@
+package io.octoagent.gateway.provider;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.quarkus.logging.Log;
+import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.smallrye.mutiny.Uni;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.net.ConnectException;
+import java.net.UnknownHostException;
+import java.nio.channels.ClosedChannelException;
+import java.time.Duration;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
+import org.eclipse.microprofile.faulttolerance.Fallback;
+import org.eclipse.microprofile.faulttolerance.Timeout;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+
+/**
+ * The guarded LiteLLM Proxy client. {@link #complete} is protected by a timeout (from
+ * {@code OCTOAGENT_LLM_TIMEOUT_S}), a circuit breaker that counts only timeouts — a hung proxy
+ * stops costing a full timeout per task and is probed again after the breaker's delay — and a
+ * fallback to the echo model. A refused connection fails fast and is not held against the
+ * proxy, so the first call after it comes back reaches it (lazy probe, no "degraded" flag).
+ */
+@ApplicationScoped
+public class LiteLlmClient {
+
+    static final String MODEL_ID_HEADER = "x-litellm-model-id";
+    static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
+    static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(5);
+
+    private final LiteLlmRestClient rest;
+    private final ProviderSettings settings;
+    private final CostTracker costs;
+    private final PriceTable prices;
+    private final EchoMessageAdapter echo;
+    private final ObjectMapper mapper;
+    private final ModelInfoCache deployments;
+
+    public LiteLlmClient(ProviderSettings settings, CostTracker costs, PriceTable prices, EchoMessageAdapter echo,
+                         ObjectMapper mapper) {
+        this.settings = settings;
+        this.costs = costs;
+        this.prices = prices;
+        this.echo = echo;
+        this.mapper = mapper;
+        this.rest = QuarkusRestClientBuilder.newBuilder()
+                .baseUri(settings.proxyUrl())
+                .connectTimeout(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
+                // The fault-tolerance timeout decides; this only frees the connection soon after.
+                .readTimeout(settings.timeoutSeconds() + 5L, TimeUnit.SECONDS)
+                .property("microprofile.rest.client.disable.default.mapper", true)
+                .build(LiteLlmRestClient.class);
+        this.deployments = new ModelInfoCache(mapper, () -> rest.modelInfo(authorization()).map(ProxyReply::of));
+    }
+
+    /** One chat completion through the proxy, for the given alias and runtime group. */
+    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
+    @CircuitBreaker(failOn = TimeoutException.class, requestVolumeThreshold = 4, failureRatio = 0.5,
+            delay = 30, delayUnit = ChronoUnit.SECONDS, successThreshold = 1)
+    @Fallback(fallbackMethod = "fallbackComplete")
+    public Uni<ModelCallResult> complete(String modelAlias, String runtimeGroup, List<ChatMessage> messages) {
+        long start = System.nanoTime();
+        ChatCompletionRequest request = new ChatCompletionRequest(runtimeGroup, messages, settings.temperature(), null);
+        return rest.chatCompletions(authorization(), request)
+                .map(ProxyReply::of)
+                .onFailure(LiteLlmClient::isConnectionFailure)
+                .transform(failure -> new ProxyUnreachableException(settings.proxyUrl().toString(), failure))
+                .chain(reply -> toResult(modelAlias, runtimeGroup, reply, start));
+    }
+
+    /** The echo model answers instead, saying why; with {@code OCTOAGENT_LLM_FALLBACK=none} the failure stands. */
+    Uni<ModelCallResult> fallbackComplete(String modelAlias, String runtimeGroup, List<ChatMessage> messages,
+                                          Throwable failure) {
+        ProviderException cause = normalise(failure);
+        if (settings.fallback() == ProviderSettings.FallbackPolicy.NONE) {
+            return Uni.createFrom().failure(cause);
+        }
+        Log.warnf("Model call for %s (group %s) falls back to echo: %s", modelAlias, runtimeGroup, cause.getMessage());
+        return Uni.createFrom().item(() -> echo.answer(modelAlias, messages).asFallback(cause.getMessage()));
+    }
+
+    /** {@code GET /health/liveliness} with its own 5 s timeout; never fails. */
+    public Uni<ProxyHealth> healthCheck() {
+        return rest.liveliness()
+                .map(ProxyReply::of)
+                .map(reply -> reply.status() == 200 ? ProxyHealth.OK : ProxyHealth.error("status " + reply.status()))
+                .ifNoItem().after(HEALTH_TIMEOUT).fail()
+                .onFailure().recoverWithItem(failure -> isConnectionFailure(failure)
+                        ? ProxyHealth.UNREACHABLE
+                        : ProxyHealth.error(settings.redact(describe(failure))));
+    }
+
+    private Uni<ModelCallResult> toResult(String modelAlias, String runtimeGroup, ProxyReply reply, long start) {
+        if (reply.status() != 200) {
+            return Uni.createFrom().failure(new ProxyHttpException(reply.status(), settings.redact(errorMessage(reply))));
+        }
+        JsonNode body;
+        try {
+            body = mapper.readTree(reply.body());
+        } catch (IOException e) {
+            return Uni.createFrom().failure(malformed("the body is not JSON"));
+        }
+        JsonNode choices = body == null ? null : body.get("choices");
+        if (choices == null || !choices.isArray() || choices.isEmpty() || !choices.get(0).path("message").isObject()) {
+            return Uni.createFrom().failure(malformed("no choices[0].message in the body"));
+        }
+        JsonNode content = choices.get(0).path("message").get("content");
+        String text = content == null || content.isNull() ? "" : content.asText();
+        TokenUsage usage = CostTracker.parseUsage(body.get("usage"));
+        String bodyModel = body.path("model").asText("");
+        return deployments.lookup(reply.header(MODEL_ID_HEADER))
+                .map(deployment -> {
+                    ServedModel served = ServedModel.of(deployment.orElse(null), bodyModel, prices);
+                    CostTracker.Cost cost = costs.price(reply.header(CostTracker.COST_HEADER), usage,
+                            deployment.orElse(null), served.name(), served.provider());
+                    return new ModelCallResult(text, modelAlias, served.name(), served.provider(),
+                            (System.nanoTime() - start) / 1_000_000, usage, cost.usd(), cost.unavailable(),
+                            cost.source(), false, "");
+                });
+    }
+
+    private String authorization() {
+        return settings.authorization().orElse(null);
+    }
+
+    private ProviderException malformed(String detail) {
+        return new ProviderException("malformed_response", "malformed proxy response: " + detail, true, null);
+    }
+
+    /** The proxy's {@code error.message}, or a bounded slice of the raw body. */
+    private String errorMessage(ProxyReply reply) {
+        try {
+            JsonNode message = mapper.readTree(reply.body()).path("error").path("message");
+            if (message.isTextual() && !message.asText().isBlank()) {
+                return bounded(message.asText());
+            }
+        } catch (IOException | RuntimeException e) {
+            // not the documented error shape: fall through to the raw body
+        }
+        return reply.body() == null || reply.body().isBlank() ? "(empty body)" : bounded(reply.body());
+    }
+
+    private ProviderException normalise(Throwable failure) {
+        if (failure instanceof ProviderException) {
+            return (ProviderException) failure;
+        }
+        if (failure instanceof TimeoutException) {
+            return new ProviderException("timeout", "timeout after " + settings.timeoutSeconds() + " s", true, failure);
+        }
+        if (failure instanceof CircuitBreakerOpenException) {
+            return new ProviderException("circuit_open", "proxy calls paused after repeated timeouts (circuit open)",
+                    true, failure);
+        }
+        if (isConnectionFailure(failure)) {
+            return new ProxyUnreachableException(settings.proxyUrl().toString(), failure);
+        }
+        return new ProviderException("proxy_error", "proxy call failed: " + settings.redact(describe(failure)), true,
+                failure);
+    }
+
+    static boolean isConnectionFailure(Throwable failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof ConnectException || cause instanceof UnknownHostException
+                    || cause instanceof ClosedChannelException
+                    || cause.getClass().getSimpleName().contains("ConnectException")
+                    || cause.getClass().getSimpleName().equals("ConnectTimeoutException")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static String describe(Throwable failure) {
+        String message = failure.getMessage();
+        return failure.getClass().getSimpleName() + (message == null ? "" : ": " + bounded(message));
+    }
+
+    private static String bounded(String text) {
+        String single = text.replaceAll("\\s+", " ").trim();
+        return single.length() <= 300 ? single : single.substring(0, 300) + "…";
+    }
+}
