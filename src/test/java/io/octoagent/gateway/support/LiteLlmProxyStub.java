@@ -1,0 +1,103 @@
+package io.octoagent.gateway.support;
+
+import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
+import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
+import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * A WireMock server that behaves like the LiteLLM Proxy observed in
+ * {@code shared/reference/litellm-observed.md}, on a free port that stays the same across
+ * stop/start (so a test can take the proxy down and bring it back). Init arg {@code mode}
+ * selects the gateway's mode (default litellm).
+ */
+public class LiteLlmProxyStub implements QuarkusTestResourceLifecycleManager {
+
+    public static final String PROXY_KEY = "sk-test-proxy-key-7d1f3b";
+    public static final String CHEAP_ID = "40c3c79a0cc97eee96faae635cae32f1f09b2791f54edbb6b2a9b383562601c7";
+    public static final String MAIN_ID = "9be9f7c1f2a34c0e8d11aa8a3c6b1d02e6f5a7b8c9d0e1f2a3b4c5d6e7f8a9b0";
+    public static final String FALLBACK_ID = "fc8f64f3a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7";
+
+    private WireMockServer server;
+    private String mode = "litellm";
+
+    @Override
+    public void init(Map<String, String> initArgs) {
+        mode = initArgs.getOrDefault("mode", "litellm");
+    }
+
+    @Override
+    public Map<String, String> start() {
+        server = new WireMockServer(options().port(freePort()));
+        server.start();
+        stubModelInfo(server);
+        stubLiveliness(server);
+        Map<String, String> config = new HashMap<>();
+        config.put("octoagent.llm.mode", mode);
+        config.put("octoagent.llm.proxy-url", server.baseUrl());
+        config.put("octoagent.llm.proxy-key", PROXY_KEY);
+        config.put("octoagent.llm.timeout-s", "2");
+        config.put("quarkus.fault-tolerance.\"io.octoagent.gateway.provider.LiteLlmClient/complete\".circuit-breaker.delay", "2");
+        config.put("quarkus.log.file.enabled", "true");
+        config.put("quarkus.log.file.path", "target/provider-test.log");
+        return config;
+    }
+
+    @Override
+    public void inject(TestInjector injector) {
+        injector.injectIntoFields(server, new TestInjector.AnnotatedAndMatchesType(InjectWireMock.class,
+                WireMockServer.class));
+    }
+
+    @Override
+    public void stop() {
+        if (server != null) {
+            server.stop();
+        }
+    }
+
+    /** {@code GET /model/info} as LiteLLM 1.77.1 answers it for groups cheap, main and fallback. */
+    public static void stubModelInfo(WireMockServer server) {
+        server.stubFor(get(urlPathEqualTo("/model/info")).willReturn(aResponse()
+                .withStatus(200)
+                .withHeader("content-type", "application/json")
+                .withBody("{\"data\":["
+                        + deployment("cheap", "openai/gpt-4o-mini", CHEAP_ID, "openai", "1.5e-07", "6e-07") + ","
+                        + deployment("main", "openai/gpt-4o", MAIN_ID, "openai", "2.5e-06", "1e-05") + ","
+                        + deployment("fallback", "anthropic/claude-3-5-haiku-20241022", FALLBACK_ID, "anthropic",
+                        "8e-07", "4e-06")
+                        + "]}")));
+    }
+
+    public static void stubLiveliness(WireMockServer server) {
+        server.stubFor(get(urlEqualTo("/health/liveliness")).willReturn(aResponse()
+                .withStatus(200)
+                .withHeader("content-type", "application/json")
+                .withBody("\"I'm alive!\"")));
+    }
+
+    private static String deployment(String group, String model, String id, String provider, String in, String out) {
+        return "{\"model_name\":\"" + group + "\",\"litellm_params\":{\"model\":\"" + model + "\"},"
+                + "\"model_info\":{\"id\":\"" + id + "\",\"key\":\"" + model.substring(model.indexOf('/') + 1)
+                + "\",\"litellm_provider\":\"" + provider + "\",\"mode\":\"chat\","
+                + "\"input_cost_per_token\":" + in + ",\"output_cost_per_token\":" + out
+                + ",\"max_input_tokens\":128000}}";
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+}
