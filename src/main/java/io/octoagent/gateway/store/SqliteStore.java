@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
-import java.sql.DriverManager;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
@@ -28,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import org.sqlite.JDBC;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -261,7 +261,8 @@ public class SqliteStore {
         sqlite.enforceForeignKeys(true);
         sqlite.setBusyTimeout(5000);
         sqlite.setReadOnly(readOnly);
-        return DriverManager.getConnection(url, sqlite.toProperties());
+        // Straight to the driver: DriverManager only sees drivers of the class loader that registered them.
+        return JDBC.createConnection(url, sqlite.toProperties());
     }
 
     private static void applySchema(Connection connection) throws SQLException, IOException {

@@ -27,11 +27,12 @@ public class LiteLlmProxyStub implements QuarkusTestResourceLifecycleManager {
     public static final String FALLBACK_ID = "fc8f64f3a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7";
 
     private WireMockServer server;
-    private String mode = "litellm";
+    private Map<String, String> initArgs = Map.of();
 
+    /** Init args: {@code mode}, {@code fallback}, {@code pricing-file} — passed on as gateway settings. */
     @Override
     public void init(Map<String, String> initArgs) {
-        mode = initArgs.getOrDefault("mode", "litellm");
+        this.initArgs = initArgs;
     }
 
     @Override
@@ -41,7 +42,11 @@ public class LiteLlmProxyStub implements QuarkusTestResourceLifecycleManager {
         stubModelInfo(server);
         stubLiveliness(server);
         Map<String, String> config = new HashMap<>();
-        config.put("octoagent.llm.mode", mode);
+        config.put("octoagent.llm.mode", initArgs.getOrDefault("mode", "litellm"));
+        config.put("octoagent.llm.fallback", initArgs.getOrDefault("fallback", "echo"));
+        if (initArgs.containsKey("pricing-file")) {
+            config.put("octoagent.pricing-file", initArgs.get("pricing-file"));
+        }
         config.put("octoagent.llm.proxy-url", server.baseUrl());
         config.put("octoagent.llm.proxy-key", PROXY_KEY);
         config.put("octoagent.llm.timeout-s", "2");

@@ -1,0 +1,84 @@
+package io.octoagent.gateway.event;
+
+import static io.restassured.RestAssured.given;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.octoagent.gateway.store.SqliteStore;
+import io.octoagent.gateway.task.NewTask;
+import io.octoagent.gateway.task.TaskLedger;
+import io.octoagent.gateway.common.Ulid;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.path.json.config.JsonPathConfig;
+import jakarta.inject.Inject;
+import java.sql.PreparedStatement;
+import java.time.Duration;
+import java.util.Map;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+/** Events written before the cost fields existed, inserted as raw rows, still read and serve. */
+@QuarkusTest
+class LegacyEventsTest {
+
+    @Inject
+    TaskLedger ledger;
+
+    @Inject
+    SqliteStore store;
+
+    @Test
+    void oldModelCallPayloadsAreServedWithDefaults() {
+        NewTask task = new NewTask("old", "legacy-" + UUID.randomUUID(), "test", "default", "tester", null, "main");
+        String taskId = ledger.create(task).await().atMost(Duration.ofSeconds(10)).task().taskId();
+        insertRaw(taskId, 3, "MODEL_CALL_COMPLETED", "{\"model_alias\":\"main\",\"response_summary\":\"old answer\","
+                + "\"duration_ms\":12,\"token_usage\":{\"prompt\":7,\"completion\":5,\"total\":12},\"artifact_ref\":\"\"}");
+        insertRaw(taskId, 4, "MODEL_CALL_FAILED", "{\"model_alias\":\"main\",\"error_type\":\"timeout\","
+                + "\"error_message\":\"old failure\",\"duration_ms\":30000}");
+        insertRaw(taskId, 5, "MODEL_CALL_COMPLETED", "{\"model_alias\":\"main\",\"response_summary\":\"no usage\","
+                + "\"duration_ms\":3}");
+
+        JsonPath detail = given().get("/api/tasks/{id}", taskId).then().statusCode(200).extract().jsonPath()
+                .using(new JsonPathConfig(JsonPathConfig.NumberReturnType.DOUBLE));
+        Map<String, Object> completed = detail.getMap("events[2].payload");
+        assertEquals("", completed.get("model_name"));
+        assertEquals("", completed.get("provider"));
+        assertEquals(0.0, ((Number) completed.get("cost_usd")).doubleValue());
+        assertEquals(false, completed.get("cost_unavailable"));
+        assertEquals(false, completed.get("is_fallback"));
+        assertEquals(Map.of("prompt_tokens", 7, "completion_tokens", 5, "total_tokens", 12),
+                completed.get("token_usage"));
+        assertEquals("old answer", completed.get("response_summary"));
+
+        Map<String, Object> failed = detail.getMap("events[3].payload");
+        assertEquals("", failed.get("model_name"));
+        assertEquals("", failed.get("provider"));
+        assertEquals(false, failed.get("is_fallback"));
+        assertEquals("old failure", failed.get("error_message"));
+
+        assertEquals(Map.of("prompt_tokens", 0, "completion_tokens", 0, "total_tokens", 0),
+                detail.getMap("events[4].payload.token_usage"));
+
+        JsonPath cost = given().get("/api/tasks/{id}/cost", taskId).then().statusCode(200).extract().jsonPath();
+        assertEquals(2, cost.getInt("spend.calls"));
+        assertEquals(12, cost.getInt("spend.token_usage.total_tokens"));
+        assertEquals(7, cost.getInt("spend.token_usage.prompt_tokens"));
+        given().get("/api/cost/summary").then().statusCode(200);
+    }
+
+    private void insertRaw(String taskId, int seq, String type, String payload) {
+        store.write(context -> {
+            try (PreparedStatement statement = context.connection().prepareStatement(
+                    "INSERT INTO events (event_id, task_id, task_seq, ts, type, schema_version, actor, payload,"
+                            + " trace_id, span_id) VALUES (?, ?, ?, '2025-01-01T00:00:00.000Z', ?, 1, 'worker', ?,"
+                            + " 'legacytrace', 'legacyspan')")) {
+                statement.setString(1, Ulid.next());
+                statement.setString(2, taskId);
+                statement.setInt(3, seq);
+                statement.setString(4, type);
+                statement.setString(5, payload);
+                return statement.executeUpdate();
+            }
+        }).await().atMost(Duration.ofSeconds(10));
+    }
+}

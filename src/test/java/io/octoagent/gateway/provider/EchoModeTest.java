@@ -1,0 +1,47 @@
+package io.octoagent.gateway.provider;
+
+import static io.octoagent.gateway.provider.ProviderProxyTest.completed;
+import static io.octoagent.gateway.provider.ProviderProxyTest.number;
+import static io.octoagent.gateway.support.LiteLlmProxyStub.MAIN_ID;
+import static io.octoagent.gateway.support.ProxyReplies.completionFor;
+import static io.octoagent.gateway.support.ProxyReplies.error;
+import static io.octoagent.gateway.support.ProxyReplies.success;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+
+import com.github.tomakehurst.wiremock.WireMockServer;
+import io.octoagent.gateway.support.Api;
+import io.octoagent.gateway.support.InjectWireMock;
+import io.octoagent.gateway.support.LiteLlmProxyStub;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.ResourceArg;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import jakarta.inject.Inject;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** In echo mode the echo model is the primary and the proxy is never contacted. */
+@QuarkusTest
+@QuarkusTestResource(value = LiteLlmProxyStub.class, restrictToAnnotatedClass = true,
+        initArgs = @ResourceArg(name = "mode", value = "echo"))
+class EchoModeTest {
+
+    @InjectWireMock
+    WireMockServer proxy;
+
+    @Test
+    void tasksSucceedWithoutEverCallingTheProxy() {
+        proxy.resetRequests();
+        for (String alias : List.of("router", "planner", "fallback")) {
+            Map<String, Object> completed = completed(Api.awaitTerminal(Api.submitText("echo " + alias, alias)));
+            assertEquals("Echo: echo " + alias, completed.get("response_summary"));
+            assertEquals(false, completed.get("is_fallback"));
+            assertEquals("echo", completed.get("provider"));
+        }
+        assertEquals(0, proxy.getAllServeEvents().size(), "requests reached the proxy in echo mode");
+    }
+}
