@@ -1,5 +1,6 @@
 package io.octoagent.gateway.provider;
 
+import io.octoagent.gateway.metrics.LlmMetrics;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -16,12 +17,15 @@ public class LlmService {
     private final EchoMessageAdapter echo;
     private final LiteLlmClient proxy;
     private final ProviderSettings settings;
+    private final LlmMetrics metrics;
 
-    public LlmService(AliasRegistry aliases, EchoMessageAdapter echo, LiteLlmClient proxy, ProviderSettings settings) {
+    public LlmService(AliasRegistry aliases, EchoMessageAdapter echo, LiteLlmClient proxy, ProviderSettings settings,
+                      LlmMetrics metrics) {
         this.aliases = aliases;
         this.echo = echo;
         this.proxy = proxy;
         this.settings = settings;
+        this.metrics = metrics;
     }
 
     public Uni<ModelCallResult> call(String modelAlias, String prompt) {
@@ -31,12 +35,14 @@ public class LlmService {
     /** Fails only with {@link ModelCallException}: the call produced no answer, fallback included. */
     public Uni<ModelCallResult> call(String modelAlias, List<ChatMessage> messages) {
         long start = System.nanoTime();
-        if (settings.mode() == ProviderSettings.Mode.ECHO) {
-            return Uni.createFrom().item(() -> echo.answer(modelAlias, messages));
-        }
-        return proxy.complete(modelAlias, runtimeGroup(modelAlias), messages)
-                .map(result -> result.withDuration(elapsedMs(start)))
-                .onFailure().transform(failure -> failed(modelAlias, failure, elapsedMs(start)));
+        String group = runtimeGroup(modelAlias);
+        Uni<ModelCallResult> call = settings.mode() == ProviderSettings.Mode.ECHO
+                ? Uni.createFrom().item(() -> echo.answer(modelAlias, messages))
+                : proxy.complete(modelAlias, group, messages).map(result -> result.withDuration(elapsedMs(start)));
+        return call
+                .onFailure().transform(failure -> failed(modelAlias, failure, elapsedMs(start)))
+                .invoke(result -> metrics.completed(result, group))
+                .onFailure(ModelCallException.class).invoke(failure -> metrics.failed((ModelCallException) failure, group));
     }
 
     /** The LiteLLM group a call for {@code modelAlias} goes to. */

@@ -13,6 +13,7 @@ import io.octoagent.gateway.event.ModelCallCompletedPayload;
 import io.octoagent.gateway.event.ModelCallFailedPayload;
 import io.octoagent.gateway.event.ModelCallStartedPayload;
 import io.octoagent.gateway.event.UserMessagePayload;
+import io.octoagent.gateway.metrics.TaskMetrics;
 import io.octoagent.gateway.provider.ChatMessage;
 import io.octoagent.gateway.provider.LlmService;
 import io.octoagent.gateway.provider.ModelCallException;
@@ -50,10 +51,11 @@ public class TaskPipeline {
     private final ArtifactStore artifacts;
     private final LlmService llm;
     private final ObjectMapper mapper;
+    private final TaskMetrics metrics;
     private final Map<String, Cancellable> inflight = new ConcurrentHashMap<>();
 
     public TaskPipeline(SqliteStore store, TaskStore tasks, EventStore events, TaskLedger ledger,
-                        ArtifactStore artifacts, LlmService llm, ObjectMapper mapper) {
+                        ArtifactStore artifacts, LlmService llm, ObjectMapper mapper, TaskMetrics metrics) {
         this.store = store;
         this.tasks = tasks;
         this.events = events;
@@ -61,10 +63,15 @@ public class TaskPipeline {
         this.artifacts = artifacts;
         this.llm = llm;
         this.mapper = mapper;
+        this.metrics = metrics;
     }
 
     /** What one run of a task carries from step to step. */
-    record TaskRun(String taskId, String traceId, String modelAlias, String runtimeGroup, List<ChatMessage> messages) {
+    record TaskRun(String taskId, String traceId, String modelAlias, String runtimeGroup, List<ChatMessage> messages,
+                   long startNanos) {
+        Duration elapsed() {
+            return Duration.ofNanos(System.nanoTime() - startNanos);
+        }
     }
 
     /** Starts processing a task in the background; returns at once. */
@@ -155,6 +162,7 @@ public class TaskPipeline {
                             artifact));
                     return step.transition(TaskStatus.SUCCEEDED, "model call completed", Actor.KERNEL);
                 }).onFailure().call(() -> artifacts.discard(artifact)))
+                .invoke(() -> metrics.finished(TaskStatus.SUCCEEDED, run.elapsed()))
                 .invoke(() -> TaskLog.info(run.taskId(), run.traceId(),
                         "Task succeeded: model=%s provider=%s cost_usd=%s fallback=%s", result.modelName(),
                         result.provider(), result.costUsd(), result.isFallback()));
@@ -169,7 +177,7 @@ public class TaskPipeline {
         return ledger.step(run.taskId(), step -> {
             step.append(EventType.MODEL_CALL_FAILED, Actor.WORKER, payload);
             return step.transition(TaskStatus.FAILED, "model call failed: " + payload.errorMessage(), Actor.KERNEL);
-        });
+        }).invoke(() -> metrics.finished(TaskStatus.FAILED, run.elapsed()));
     }
 
     /** Last resort for failures outside the model call (e.g. the disk): fail the task visibly. */
@@ -181,6 +189,7 @@ public class TaskPipeline {
                             "resubmit the task; details are in the service log"));
                     return step.transition(TaskStatus.FAILED, "internal error", Actor.SYSTEM);
                 })
+                .invoke(() -> metrics.finished(TaskStatus.FAILED, run.elapsed()))
                 .onFailure().invoke(again -> Log.errorf("Task %s could not be marked FAILED: %s; it resumes at next start",
                         run.taskId(), again.getMessage()))
                 .onFailure().recoverWithNull()
@@ -214,7 +223,7 @@ public class TaskPipeline {
 
     private TaskRun newRun(TaskInput input, String traceId) {
         return new TaskRun(input.taskId(), traceId, input.modelAlias(), llm.runtimeGroup(input.modelAlias()),
-                List.of(ChatMessage.user(input.text())));
+                List.of(ChatMessage.user(input.text())), System.nanoTime());
     }
 
     private void track(String taskId, Uni<Void> work) {

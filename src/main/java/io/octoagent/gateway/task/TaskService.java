@@ -4,6 +4,7 @@ import io.octoagent.gateway.artifact.ArtifactStore;
 import io.octoagent.gateway.common.Ulid;
 import io.octoagent.gateway.event.Actor;
 import io.octoagent.gateway.event.EventStore;
+import io.octoagent.gateway.metrics.TaskMetrics;
 import io.octoagent.gateway.store.SqliteStore;
 import io.octoagent.gateway.web.ApiException;
 import io.quarkus.logging.Log;
@@ -25,9 +26,10 @@ public class TaskService {
     private final TaskLedger ledger;
     private final TaskPipeline pipeline;
     private final SubmitMessageValidator validator;
+    private final TaskMetrics metrics;
 
     public TaskService(SqliteStore store, TaskStore tasks, EventStore events, ArtifactStore artifacts,
-                       TaskLedger ledger, TaskPipeline pipeline, SubmitMessageValidator validator) {
+                       TaskLedger ledger, TaskPipeline pipeline, SubmitMessageValidator validator, TaskMetrics metrics) {
         this.store = store;
         this.tasks = tasks;
         this.events = events;
@@ -35,6 +37,7 @@ public class TaskService {
         this.ledger = ledger;
         this.pipeline = pipeline;
         this.validator = validator;
+        this.metrics = metrics;
     }
 
     /** Records the task durably, then starts processing it; a repeated key returns the first task. */
@@ -43,6 +46,7 @@ public class TaskService {
                 .chain(ledger::create)
                 .invoke(submission -> {
                     if (submission.created()) {
+                        metrics.submitted();
                         Log.infof("Task %s created (alias %s, %d chars)", submission.task().taskId(),
                                 request.modelAlias() == null ? SubmitMessageValidator.DEFAULT_ALIAS : request.modelAlias(),
                                 request.text().length());
@@ -90,6 +94,7 @@ public class TaskService {
         requireTaskId(taskId);
         return ledger.transition(taskId, TaskStatus.CANCELLED, "cancelled by the owner", Actor.USER)
                 .invoke(() -> pipeline.abort(taskId))
+                .invoke(() -> metrics.finished(TaskStatus.CANCELLED, null))
                 .map(event -> new CancelResponse(taskId, TaskStatus.CANCELLED));
     }
 

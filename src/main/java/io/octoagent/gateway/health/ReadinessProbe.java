@@ -1,0 +1,105 @@
+package io.octoagent.gateway.health;
+
+import io.octoagent.gateway.artifact.ArtifactStore;
+import io.octoagent.gateway.config.GatewayConfig;
+import io.octoagent.gateway.lifecycle.ServiceLifecycle;
+import io.octoagent.gateway.provider.LiteLlmClient;
+import io.octoagent.gateway.provider.ProviderSettings;
+import io.octoagent.gateway.provider.ProxyHealth;
+import io.octoagent.gateway.store.SqliteStore;
+import io.smallrye.mutiny.Uni;
+import io.smallrye.mutiny.infrastructure.Infrastructure;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.sql.ResultSet;
+import java.sql.Statement;
+
+/**
+ * The individual readiness checks, shared by the SmallRye health checks and {@code /ready}.
+ * Each runs off the event loop and is cheap: one indexed query, one tiny file, one statfs, and
+ * (only when asked) one proxy request with its own short timeout.
+ */
+@ApplicationScoped
+public class ReadinessProbe {
+
+    /** One check's verdict and what it saw. */
+    public record Check(boolean up, Object value) {
+    }
+
+    private final SqliteStore store;
+    private final ArtifactStore artifacts;
+    private final GatewayConfig config;
+    private final ProviderSettings provider;
+    private final LiteLlmClient proxy;
+    private final ServiceLifecycle lifecycle;
+
+    public ReadinessProbe(SqliteStore store, ArtifactStore artifacts, GatewayConfig config, ProviderSettings provider,
+                          LiteLlmClient proxy, ServiceLifecycle lifecycle) {
+        this.store = store;
+        this.artifacts = artifacts;
+        this.config = config;
+        this.provider = provider;
+        this.proxy = proxy;
+        this.lifecycle = lifecycle;
+    }
+
+    /** A real query against the store. */
+    public Uni<Check> sqlite() {
+        if (!store.isOpen()) {
+            return Uni.createFrom().item(new Check(false, "error: store closed"));
+        }
+        return store.read(connection -> {
+            try (Statement statement = connection.createStatement();
+                 ResultSet row = statement.executeQuery("SELECT COUNT(*) FROM (SELECT 1 FROM tasks LIMIT 1)")) {
+                row.next();
+                return new Check(true, "ok");
+            }
+        }).onFailure().recoverWithItem(failure -> new Check(false, "error: " + failure.getMessage()));
+    }
+
+    /** The artifacts directory exists and takes a write: a probe file is written and removed. */
+    public Uni<Check> artifactsDir() {
+        return blocking(() -> {
+            Path root = artifacts.root();
+            try {
+                Files.createDirectories(root);
+                Path probe = Files.createTempFile(root, ".ready-", ".probe");
+                Files.delete(probe);
+                return new Check(true, "ok");
+            } catch (IOException | SecurityException e) {
+                return new Check(false, "error: " + root + " is not writable");
+            }
+        });
+    }
+
+    /** Free space of the data directory in MB, DOWN under the configured floor. */
+    public Uni<Check> diskSpace() {
+        return blocking(() -> {
+            try {
+                long freeMb = Files.getFileStore(store.dataDir()).getUsableSpace() / (1024 * 1024);
+                return new Check(freeMb >= config.readiness().minFreeDiskMb(), freeMb);
+            } catch (IOException e) {
+                return new Check(false, -1L);
+            }
+        });
+    }
+
+    /** The proxy's liveliness (echo mode: skipped, the proxy is never contacted). Never fails. */
+    public Uni<Check> litellmProxy() {
+        if (provider.mode() == ProviderSettings.Mode.ECHO) {
+            return Uni.createFrom().item(new Check(true, ProxyHealth.SKIPPED.status()));
+        }
+        return proxy.healthCheck().map(health -> new Check(health.up(), health.status()));
+    }
+
+    /** Whether the service still takes work (false once a graceful shutdown began). */
+    public Check accepting() {
+        return new Check(lifecycle.isAccepting(), lifecycle.isAccepting() ? "accepting" : "shutting down");
+    }
+
+    private static Uni<Check> blocking(java.util.function.Supplier<Check> check) {
+        return Uni.createFrom().item(check).runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
+    }
+}

@@ -1,0 +1,57 @@
+package io.octoagent.gateway.health;
+
+import io.octoagent.gateway.web.ApiException;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * {@code GET /ready?profile=core|llm|full}: the same checks as the SmallRye endpoints, as one
+ * JSON document. {@code core} never contacts the proxy; {@code llm} and {@code full} add it (in
+ * echo mode it is skipped); {@code full} also requires that the service is still accepting work.
+ */
+@Path("/ready")
+public class ReadyResource {
+
+    private final ReadinessProbe probe;
+
+    public ReadyResource(ReadinessProbe probe) {
+        this.probe = probe;
+    }
+
+    @RegisterForReflection
+    public record Readiness(String status, String profile, Map<String, Object> checks) {
+    }
+
+    @GET
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Response> ready(@QueryParam("profile") String requested) {
+        String profile = requested == null || requested.isEmpty() ? "core" : requested;
+        if (!profile.equals("core") && !profile.equals("llm") && !profile.equals("full")) {
+            throw ApiException.validation("profile", "must be one of core, llm, full");
+        }
+        Uni<ReadinessProbe.Check> proxy = profile.equals("core")
+                ? Uni.createFrom().item(new ReadinessProbe.Check(true, "skipped"))
+                : probe.litellmProxy();
+        return Uni.combine().all().unis(probe.sqlite(), probe.artifactsDir(), probe.diskSpace(), proxy)
+                .with((sqlite, artifactsDir, disk, litellm) -> {
+                    Map<String, Object> checks = new LinkedHashMap<>();
+                    checks.put("sqlite", sqlite.value());
+                    checks.put("artifacts_dir", artifactsDir.value());
+                    checks.put("disk_space_mb", disk.value());
+                    checks.put("litellm_proxy", litellm.value());
+                    boolean ready = sqlite.up() && artifactsDir.up() && disk.up() && litellm.up()
+                            && (!profile.equals("full") || probe.accepting().up());
+                    return Response.status(ready ? 200 : 503)
+                            .entity(new Readiness(ready ? "ready" : "not_ready", profile, checks))
+                            .build();
+                });
+    }
+}

@@ -1,0 +1,55 @@
+package io.octoagent.gateway.metrics;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.octoagent.gateway.stream.TaskEventHub;
+import io.octoagent.gateway.stream.TaskStreamRoute;
+import io.octoagent.gateway.task.TaskPipeline;
+import io.octoagent.gateway.task.TaskStatus;
+import io.quarkus.runtime.Startup;
+import jakarta.annotation.PostConstruct;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+
+/** Task and stream metrics: submitted, finished by status, in flight, pipeline duration, open streams. */
+@Startup
+@ApplicationScoped
+public class TaskMetrics {
+
+    private final MeterRegistry registry;
+    private final TaskPipeline pipeline;
+    private final TaskStreamRoute streams;
+    private final TaskEventHub hub;
+
+    public TaskMetrics(MeterRegistry registry, TaskPipeline pipeline, TaskStreamRoute streams, TaskEventHub hub) {
+        this.registry = registry;
+        this.pipeline = pipeline;
+        this.streams = streams;
+        this.hub = hub;
+    }
+
+    @PostConstruct
+    void gauges() {
+        Gauge.builder("octoagent.tasks.inflight", pipeline, TaskPipeline::inflightCount)
+                .description("Tasks being processed right now").register(registry);
+        Gauge.builder("octoagent.sse.streams.open", streams, TaskStreamRoute::openStreams)
+                .description("Open task event streams").register(registry);
+        Gauge.builder("octoagent.sse.subscribers", hub, TaskEventHub::subscriberCount)
+                .description("Live subscriptions to task events").register(registry);
+    }
+
+    public void submitted() {
+        Counter.builder("octoagent.tasks.submitted").description("Tasks created").register(registry).increment();
+    }
+
+    public void finished(TaskStatus status, Duration pipelineDuration) {
+        Counter.builder("octoagent.tasks.finished").description("Tasks that reached a terminal state")
+                .tag("status", status.name()).register(registry).increment();
+        if (pipelineDuration != null) {
+            Timer.builder("octoagent.task.duration").description("From processing start to the terminal state")
+                    .tag("status", status.name()).register(registry).record(pipelineDuration);
+        }
+    }
+}
