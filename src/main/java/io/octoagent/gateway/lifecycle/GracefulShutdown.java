@@ -3,13 +3,15 @@ package io.octoagent.gateway.lifecycle;
 import io.octoagent.gateway.config.GatewayConfig;
 import io.octoagent.gateway.task.TaskPipeline;
 import io.quarkus.logging.Log;
-import io.quarkus.runtime.ShutdownEvent;
+import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 /**
  * On SIGTERM: stop taking tasks (readiness DOWN, submissions 503), give in-flight tasks the grace
- * period, then let the store close. Tasks still running then are resumed at the next start.
+ * period, then let the shutdown go on. This runs at the start of Quarkus's shutdown (the
+ * shutdown-delay event), while the HTTP server and the proxy client still work; tasks still
+ * running after the grace period are resumed at the next start.
  */
 @ApplicationScoped
 public class GracefulShutdown {
@@ -24,7 +26,7 @@ public class GracefulShutdown {
         this.config = config;
     }
 
-    void onShutdown(@Observes ShutdownEvent event) {
+    void onShutdown(@Observes ShutdownDelayInitiatedEvent event) {
         lifecycle.stopAccepting();
         int running = pipeline.inflightCount();
         if (running == 0) {
