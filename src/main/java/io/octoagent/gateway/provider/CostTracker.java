@@ -57,7 +57,8 @@ public class CostTracker {
         }
         try {
             double cost = Double.parseDouble(value.trim());
-            return Double.isFinite(cost) && cost >= 0 ? Optional.of(cost) : Optional.empty();
+            // "+ 0.0" turns a header of -0 into 0.0, so no negative zero is ever recorded.
+            return Double.isFinite(cost) && cost >= 0 ? Optional.of(cost + 0.0) : Optional.empty();
         } catch (NumberFormatException e) {
             return Optional.empty();
         }

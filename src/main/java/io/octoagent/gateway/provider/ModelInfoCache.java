@@ -51,7 +51,7 @@ final class ModelInfoCache {
 
     private synchronized Uni<Map<String, Deployment>> refresh() {
         if (refreshing == null) {
-            refreshing = fetch.get()
+            refreshing = Uni.createFrom().deferred(fetch)
                     .ifNoItem().after(FETCH_TIMEOUT).fail()
                     .map(this::parse)
                     .invoke(deployments -> byId = deployments)
