@@ -51,7 +51,7 @@ final class ModelInfoCache {
 
     private synchronized Uni<Map<String, Deployment>> refresh() {
         if (refreshing == null) {
-            refreshing = Uni.createFrom().deferred(fetch)
+            refreshing = Uni.createFrom().deferred(fetch::get)
                     .ifNoItem().after(FETCH_TIMEOUT).fail()
                     .map(this::parse)
                     .invoke(deployments -> byId = deployments)
