@@ -36,8 +36,10 @@ public class GracefulShutdown {
         if (pipeline.awaitIdle(config.shutdown().grace())) {
             Log.info("All in-flight tasks finished");
         } else {
-            Log.warnf("%d task(s) still running after the grace period; they resume at next start",
-                    pipeline.inflightCount());
+            // Stop them now: left running, they would see the proxy connection close during the
+            // rest of the shutdown and record a fallback answer instead of being resumed.
+            Log.warnf("%d task(s) still running after the grace period; stopped, they resume at next start",
+                    pipeline.abortAll());
         }
     }
 }

@@ -93,6 +93,23 @@ public class TaskPipeline {
         }
     }
 
+    /**
+     * Stops all in-flight work without recording an outcome (used when the shutdown grace ran
+     * out): the tasks stay RUNNING and are resumed at the next start, rather than being answered
+     * by a fallback because the proxy connection closed under them.
+     */
+    public int abortAll() {
+        int aborted = 0;
+        for (String taskId : List.copyOf(inflight.keySet())) {
+            Cancellable running = inflight.remove(taskId);
+            if (running != null) {
+                running.cancel();
+                aborted++;
+            }
+        }
+        return aborted;
+    }
+
     public int inflightCount() {
         return inflight.size();
     }

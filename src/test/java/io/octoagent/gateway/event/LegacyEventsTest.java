@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.octoagent.gateway.store.SqliteStore;
 import io.octoagent.gateway.task.NewTask;
 import io.octoagent.gateway.task.TaskLedger;
+import io.octoagent.gateway.common.Timestamps;
 import io.octoagent.gateway.common.Ulid;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
@@ -66,18 +67,27 @@ class LegacyEventsTest {
         given().get("/api/cost/summary").then().statusCode(200);
     }
 
+    /** Writes a row as the older version did: the event, and the projection's pointers with it. */
     private void insertRaw(String taskId, int seq, String type, String payload) {
+        String eventId = Ulid.next();
+        String ts = Timestamps.now();
         store.write(context -> {
             try (PreparedStatement statement = context.connection().prepareStatement(
                     "INSERT INTO events (event_id, task_id, task_seq, ts, type, schema_version, actor, payload,"
-                            + " trace_id, span_id) VALUES (?, ?, ?, '2025-01-01T00:00:00.000Z', ?, 1, 'worker', ?,"
-                            + " 'legacytrace', 'legacyspan')")) {
-                statement.setString(1, Ulid.next());
+                            + " trace_id, span_id) VALUES (?, ?, ?, ?, ?, 1, 'worker', ?, 'legacytrace', 'legacyspan')");
+                 PreparedStatement projection = context.connection().prepareStatement(
+                         "UPDATE tasks SET updated_at = ?, latest_event_id = ? WHERE task_id = ?")) {
+                statement.setString(1, eventId);
                 statement.setString(2, taskId);
                 statement.setInt(3, seq);
-                statement.setString(4, type);
-                statement.setString(5, payload);
-                return statement.executeUpdate();
+                statement.setString(4, ts);
+                statement.setString(5, type);
+                statement.setString(6, payload);
+                statement.executeUpdate();
+                projection.setString(1, ts);
+                projection.setString(2, eventId);
+                projection.setString(3, taskId);
+                return projection.executeUpdate();
             }
         }).await().atMost(Duration.ofSeconds(10));
     }
