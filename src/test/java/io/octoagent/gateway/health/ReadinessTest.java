@@ -27,11 +27,7 @@ class ReadinessTest {
 
     @BeforeEach
     void proxyUp() {
-        if (!proxy.isRunning()) {
-            proxy.start();
-        }
-        proxy.resetAll();
-        LiteLlmProxyStub.stubLiveliness(proxy);
+        LiteLlmProxyStub.reset(proxy);
     }
 
     @Test

@@ -36,8 +36,7 @@ class MetricsTest {
 
     @BeforeEach
     void reset() {
-        proxy.resetAll();
-        LiteLlmProxyStub.stubModelInfo(proxy);
+        LiteLlmProxyStub.reset(proxy);
         breakers.resetAll();
     }
 

@@ -1,13 +1,7 @@
 package io.octoagent.gateway.provider;
 
 import static io.octoagent.gateway.provider.ProviderProxyTest.completed;
-import static io.octoagent.gateway.provider.ProviderProxyTest.number;
-import static io.octoagent.gateway.support.LiteLlmProxyStub.MAIN_ID;
-import static io.octoagent.gateway.support.ProxyReplies.completionFor;
-import static io.octoagent.gateway.support.ProxyReplies.error;
-import static io.octoagent.gateway.support.ProxyReplies.success;
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.octoagent.gateway.support.Api;
@@ -16,12 +10,8 @@ import io.octoagent.gateway.support.LiteLlmProxyStub;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.path.json.JsonPath;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
-import jakarta.inject.Inject;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** In echo mode the echo model is the primary and the proxy is never contacted. */

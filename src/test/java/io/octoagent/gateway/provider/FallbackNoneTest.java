@@ -1,7 +1,5 @@
 package io.octoagent.gateway.provider;
 
-import static io.octoagent.gateway.provider.ProviderProxyTest.completed;
-import static io.octoagent.gateway.provider.ProviderProxyTest.number;
 import static io.octoagent.gateway.support.LiteLlmProxyStub.MAIN_ID;
 import static io.octoagent.gateway.support.ProxyReplies.completionFor;
 import static io.octoagent.gateway.support.ProxyReplies.error;
@@ -19,7 +17,6 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import jakarta.inject.Inject;
-import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -38,8 +35,7 @@ class FallbackNoneTest {
 
     @BeforeEach
     void reset() {
-        proxy.resetAll();
-        LiteLlmProxyStub.stubModelInfo(proxy);
+        LiteLlmProxyStub.reset(proxy);
         breakers.resetAll();
     }
 

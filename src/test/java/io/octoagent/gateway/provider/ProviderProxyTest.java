@@ -50,12 +50,7 @@ class ProviderProxyTest {
 
     @BeforeEach
     void reset() {
-        if (!proxy.isRunning()) {
-            proxy.start();
-        }
-        proxy.resetAll();
-        LiteLlmProxyStub.stubModelInfo(proxy);
-        LiteLlmProxyStub.stubLiveliness(proxy);
+        LiteLlmProxyStub.reset(proxy);
         breakers.resetAll();
     }
 

@@ -69,6 +69,16 @@ public class LiteLlmProxyStub implements QuarkusTestResourceLifecycleManager {
         }
     }
 
+    /** Back to a healthy proxy with no completion stubs and no recorded requests (between tests). */
+    public static void reset(WireMockServer server) {
+        if (!server.isRunning()) {
+            server.start();
+        }
+        server.resetAll();
+        stubModelInfo(server);
+        stubLiveliness(server);
+    }
+
     /** {@code GET /model/info} as LiteLLM 1.77.1 answers it for groups cheap, main and fallback. */
     public static void stubModelInfo(WireMockServer server) {
         server.stubFor(get(urlPathEqualTo("/model/info")).willReturn(aResponse()
