@@ -166,6 +166,20 @@ class ProviderProxyTest {
     }
 
     @Test
+    void aProxySideFallbackIsNoEchoFallbackAndRecordsTheModelThatServed() {
+        // The proxy's own router fell back from main to the fallback group: the call succeeded.
+        proxy.stubFor(completionFor("main").willReturn(success("fallback says hi", "claude-3-5-haiku-20241022",
+                "fallback", LiteLlmProxyStub.FALLBACK_ID, "8.8e-05", 10, 20)
+                .withHeader("x-litellm-attempted-fallbacks", "1")));
+        Map<String, Object> completed = completed(Api.awaitTerminal(Api.submitText("survive", "executor")));
+        assertEquals(false, completed.get("is_fallback"));
+        assertEquals("fallback says hi", completed.get("response_summary"));
+        assertEquals("claude-3-5-haiku-20241022", completed.get("model_name"));
+        assertEquals("anthropic", completed.get("provider"));
+        assertEquals(8.8e-05, number(completed, "cost_usd"), 1e-12);
+    }
+
+    @Test
     void us4ProxyDownFallsBackAndTheNextTaskAfterItReturnsUsesItAgain() {
         proxy.stop();
         Map<String, Object> down = completed(Api.awaitTerminal(Api.submitText("anyone there?")));
