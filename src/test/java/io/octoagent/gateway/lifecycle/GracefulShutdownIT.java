@@ -13,28 +13,27 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import io.octoagent.gateway.support.LiteLlmProxyStub;
+import io.octoagent.gateway.support.PackagedApp;
+import io.octoagent.gateway.support.Pause;
 import io.octoagent.gateway.support.ProxyReplies;
+import io.octoagent.gateway.support.TestFiles;
+import io.octoagent.gateway.support.TestHttp;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.ConnectException;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -58,7 +57,6 @@ import org.junit.jupiter.api.Test;
  */
 class GracefulShutdownIT {
 
-    private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
     private static final Duration STARTUP_TIMEOUT = Duration.ofSeconds(60);
     /** What {@code Process.exitValue()} reports on Linux for a JVM that ran its hooks after SIGTERM (128 + 15). */
     private static final int EXIT_BY_SIGTERM = 128 + 15;
@@ -66,7 +64,8 @@ class GracefulShutdownIT {
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final String runId = UUID.randomUUID().toString().substring(0, 8);
-    private final List<Process> processes = new ArrayList<>();
+    private final HttpClient client = TestHttp.newClient();
+    private final List<PackagedApp> apps = new ArrayList<>();
     private final AtomicBoolean stopProbe = new AtomicBoolean();
     private Thread probeThread;
     private WireMockServer proxy;
@@ -75,8 +74,7 @@ class GracefulShutdownIT {
 
     @BeforeEach
     void setUp() throws IOException {
-        assertTrue(Files.isRegularFile(JAR), "missing " + JAR.toAbsolutePath()
-                + " (working directory " + Path.of("").toAbsolutePath() + "); build it with ./mvnw package");
+        PackagedApp.assertBuilt();
         dataDir = Files.createTempDirectory("octoagent-shutdown-");
         proxy = new WireMockServer(options().dynamicPort());
         proxy.start();
@@ -90,17 +88,12 @@ class GracefulShutdownIT {
         if (probeThread != null) {
             probeThread.join(TimeUnit.SECONDS.toMillis(10));
         }
-        for (Process process : processes) {
-            if (process.isAlive()) {
-                process.destroyForcibly();
-                process.waitFor(30, TimeUnit.SECONDS);
-            }
-        }
+        apps.forEach(PackagedApp::close);
         if (proxy != null) {
             proxy.stop();
         }
         if (passed) {
-            deleteTree(dataDir);
+            TestFiles.deleteTree(dataDir);
         } else if (dataDir != null) {
             System.out.println("[GracefulShutdownIT] data directory kept for diagnosis: " + dataDir);
         }
@@ -111,47 +104,25 @@ class GracefulShutdownIT {
 
     @Test
     void inFlightTasksFinishThroughTheProxyDuringTheGrace() throws Exception {
-        int tasks = 6;
-        long callDelayMs = 3_000;
-        stubCompletions(callDelayMs);
+        Scenario scenario = new Scenario("A", 6, 3_000, "20s");
+        PackagedApp app = startAgainstProxy(scenario);
+        Path firstLog = app.log();
 
-        Path firstLog = log("A-1");
-        int port = freePort();
-        Process app = start(port, firstLog, litellmEnv("15", "20s"));
-        awaitHealthy(app, port, firstLog);
-        HttpClient client = newClient();
-        String base = "http://127.0.0.1:" + port;
-
-        HttpResponse<String> readyBefore = get(client, base + "/q/health/ready");
+        HttpResponse<String> readyBefore = TestHttp.get(client, app.baseUrl() + "/q/health/ready");
         assertEquals(200, readyBefore.statusCode(), "/q/health/ready before the SIGTERM (it must not depend on the"
                 + " proxy): " + readyBefore.body() + " (log: " + firstLog + ")");
 
-        List<String> acked = new ArrayList<>();
-        List<String> keys = new ArrayList<>();
-        for (int i = 0; i < tasks; i++) {
-            keys.add("shutdown-a-" + runId + "-" + i);
-            acked.add(submitCreated(client, base, keys.get(i), firstLog));
-        }
-        awaitEventOnAll(client, base, acked, "MODEL_CALL_STARTED", Duration.ofSeconds(15), firstLog);
+        Map<String, String> taskByKey = submitAndAwaitModelCalls(app, scenario);
+        List<String> acked = new ArrayList<>(taskByKey.values());
         assertTrue(app.isAlive(), "the application died before the SIGTERM (log: " + firstLog + ")");
 
-        ShutdownProbe probe = startProbe(app, base, "a");
-        long sigterm = System.nanoTime();
-        // On Linux, Process.destroy() is ProcessHandleImpl.destroyProcess(pid, force=false), i.e.
-        // kill(pid, SIGTERM): the JVM runs its shutdown hooks, which is what Kubernetes does too.
-        app.destroy();
-        boolean exited = app.waitFor(40, TimeUnit.SECONDS);
-        long shutdownMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sigterm);
-        probeThread.join(TimeUnit.SECONDS.toMillis(10));
+        Shutdown shutdown = sigterm(app, scenario, Duration.ofSeconds(40));
         assertFalse(probeThread.isAlive(), "the shutdown probe did not stop");
-        assertTrue(exited, "the application did not exit within 40 s of SIGTERM (log: " + firstLog + ")");
-        int exitCode = app.exitValue();
-        System.out.printf("[GracefulShutdownIT] A: exit code %d after %d ms (grace 20s, calls %d ms); %s%n",
-                exitCode, shutdownMs, callDelayMs, probe.summary());
-        assertCleanExit(exitCode, firstLog);
-        probe.assertShutdownBehaviour(firstLog);
+        assertTrue(shutdown.exited(), "the application did not exit within 40 s of SIGTERM (log: " + firstLog + ")");
+        reportAndAssertCleanExit(app, scenario, shutdown);
+        shutdown.probe().assertShutdownBehaviour(firstLog);
 
-        for (String key : keys) {
+        for (String key : taskByKey.keySet()) {
             assertEquals(1, proxy.findAll(postRequestedFor(urlEqualTo("/chat/completions"))
                             .withRequestBody(containing(key))).size(),
                     "the proxy should have received exactly one call for the task of key " + key);
@@ -159,14 +130,10 @@ class GracefulShutdownIT {
 
         // Restart in echo mode: a task finished during the grace keeps the proxy's answer; a task
         // that was not finished would be resumed and answered by echo instead.
-        Path secondLog = log("A-2");
-        int secondPort = freePort();
-        Process second = start(secondPort, secondLog, echoEnv());
-        awaitHealthy(second, secondPort, secondLog);
-        String secondBase = "http://127.0.0.1:" + secondPort;
-        List<String> all = new ArrayList<>(acked);
-        all.addAll(probe.createdIds());
-        Map<String, JsonNode> details = awaitTerminal(client, secondBase, all, Duration.ofSeconds(30), secondLog);
+        List<String> lateIds = shutdown.probe().createdIds();
+        PackagedApp second = startHealthy(scenario.name() + "-2", echoEnv());
+        Path secondLog = second.log();
+        Map<String, JsonNode> details = awaitTerminal(second, concat(acked, lateIds), Duration.ofSeconds(30));
         for (String taskId : acked) {
             JsonNode detail = details.get(taskId);
             String context = "task " + taskId + " (acknowledged before the SIGTERM); events " + types(detail)
@@ -188,7 +155,7 @@ class GracefulShutdownIT {
             assertEquals(PROXY_CONTENT, completed.path("payload").path("response_summary").asText(),
                     "the answer should be the proxy's: " + completed.path("payload") + "; " + context);
         }
-        for (String taskId : probe.createdIds()) {
+        for (String taskId : lateIds) {
             // Only possible in the instant between the signal and the service noticing it; such a
             // task is acknowledged, so it must not be lost either.
             assertEquals("SUCCEEDED", details.get(taskId).path("task").path("status").asText(),
@@ -202,48 +169,25 @@ class GracefulShutdownIT {
 
     @Test
     void tasksStillRunningAfterTheGraceResumeAtTheNextStart() throws Exception {
-        int tasks = 3;
-        long callDelayMs = 8_000;
-        stubCompletions(callDelayMs);
+        Scenario scenario = new Scenario("B", 3, 8_000, "1s");
+        long callDelayMs = scenario.callDelayMs();
+        PackagedApp app = startAgainstProxy(scenario);
+        Path firstLog = app.log();
 
-        Path firstLog = log("B-1");
-        int port = freePort();
-        Process app = start(port, firstLog, litellmEnv("15", "1s"));
-        awaitHealthy(app, port, firstLog);
-        HttpClient client = newClient();
-        String base = "http://127.0.0.1:" + port;
+        List<String> acked = new ArrayList<>(submitAndAwaitModelCalls(app, scenario).values());
 
-        List<String> acked = new ArrayList<>();
-        for (int i = 0; i < tasks; i++) {
-            acked.add(submitCreated(client, base, "shutdown-b-" + runId + "-" + i, firstLog));
-        }
-        awaitEventOnAll(client, base, acked, "MODEL_CALL_STARTED", Duration.ofSeconds(15), firstLog);
+        Shutdown shutdown = sigterm(app, scenario, Duration.ofSeconds(15));
+        assertTrue(shutdown.exited(), "with a 1 s grace the application should exit within 15 s of SIGTERM, even"
+                + " with model calls of " + callDelayMs + " ms in flight (log: " + firstLog + ")");
+        reportAndAssertCleanExit(app, scenario, shutdown);
+        assertTrue(shutdown.millis() < callDelayMs, "the shutdown took " + shutdown.millis() + " ms: it waited for the "
+                + callDelayMs + " ms calls instead of stopping after the 1 s grace (log: " + firstLog + ")");
+        shutdown.probe().assertShutdownBehaviour(firstLog);
 
-        ShutdownProbe probe = startProbe(app, base, "b");
-        long sigterm = System.nanoTime();
-        // Process.destroy() sends SIGTERM on Linux (see scenario A).
-        app.destroy();
-        boolean exited = app.waitFor(15, TimeUnit.SECONDS);
-        long shutdownMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sigterm);
-        probeThread.join(TimeUnit.SECONDS.toMillis(10));
-        assertTrue(exited, "with a 1 s grace the application should exit within 15 s of SIGTERM, even with model"
-                + " calls of " + callDelayMs + " ms in flight (log: " + firstLog + ")");
-        int exitCode = app.exitValue();
-        System.out.printf("[GracefulShutdownIT] B: exit code %d after %d ms (grace 1s, calls %d ms); %s%n",
-                exitCode, shutdownMs, callDelayMs, probe.summary());
-        assertCleanExit(exitCode, firstLog);
-        assertTrue(shutdownMs < callDelayMs, "the shutdown took " + shutdownMs + " ms: it waited for the " + callDelayMs
-                + " ms calls instead of stopping after the 1 s grace (log: " + firstLog + ")");
-        probe.assertShutdownBehaviour(firstLog);
-
-        Path secondLog = log("B-2");
-        int secondPort = freePort();
-        Process second = start(secondPort, secondLog, echoEnv());
-        awaitHealthy(second, secondPort, secondLog);
-        String secondBase = "http://127.0.0.1:" + secondPort;
-        List<String> all = new ArrayList<>(acked);
-        all.addAll(probe.createdIds());
-        Map<String, JsonNode> details = awaitTerminal(client, secondBase, all, Duration.ofSeconds(30), secondLog);
+        List<String> all = concat(acked, shutdown.probe().createdIds());
+        PackagedApp second = startHealthy(scenario.name() + "-2", echoEnv());
+        Path secondLog = second.log();
+        Map<String, JsonNode> details = awaitTerminal(second, all, Duration.ofSeconds(30));
         for (String taskId : all) {
             JsonNode detail = details.get(taskId);
             String context = "task " + taskId + "; events " + types(detail) + " (logs: " + firstLog + ", "
@@ -284,6 +228,71 @@ class GracefulShutdownIT {
     }
 
     // ------------------------------------------------------------------------------------------
+    // The steps both scenarios share
+
+    /** What sets the scenarios apart: tasks in flight, how long the proxy takes per call, the grace. */
+    private record Scenario(String name, int tasks, long callDelayMs, String grace) {
+        /** Lower-case name, for idempotency keys and thread names. */
+        String prefix() {
+            return name.toLowerCase(Locale.ROOT);
+        }
+    }
+
+    /** How the SIGTERM went: whether the process exited in time, after how long, and what the probe saw. */
+    private record Shutdown(ShutdownProbe probe, boolean exited, long millis) {
+    }
+
+    /** Starts the jar against the proxy stub, whose completions take the scenario's call delay. */
+    private PackagedApp startAgainstProxy(Scenario scenario) throws IOException, InterruptedException {
+        stubCompletions(scenario.callDelayMs());
+        return startHealthy(scenario.name() + "-1", litellmEnv("15", scenario.grace()));
+    }
+
+    /** Submits the scenario's tasks (each must get a 201) and waits until every model call is in flight. */
+    private Map<String, String> submitAndAwaitModelCalls(PackagedApp app, Scenario scenario) throws Exception {
+        Map<String, String> taskByKey = new LinkedHashMap<>();
+        for (int i = 0; i < scenario.tasks(); i++) {
+            String key = "shutdown-" + scenario.prefix() + "-" + runId + "-" + i;
+            taskByKey.put(key, submitCreated(app, key));
+        }
+        awaitEventOnAll(app, new ArrayList<>(taskByKey.values()), "MODEL_CALL_STARTED", Duration.ofSeconds(15));
+        return taskByKey;
+    }
+
+    /** Sends SIGTERM with the probe running, waits up to {@code exitTimeout} for the exit, then for the probe. */
+    private Shutdown sigterm(PackagedApp app, Scenario scenario, Duration exitTimeout) throws InterruptedException {
+        ShutdownProbe probe = startProbe(app, scenario.prefix());
+        long sigterm = System.nanoTime();
+        // terminate() is Process.destroy(), i.e. kill(pid, SIGTERM) on Linux: the JVM runs its
+        // shutdown hooks, which is what Kubernetes does too.
+        app.terminate();
+        boolean exited = app.awaitExit(exitTimeout);
+        long shutdownMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - sigterm);
+        probeThread.join(TimeUnit.SECONDS.toMillis(10));
+        return new Shutdown(probe, exited, shutdownMs);
+    }
+
+    /** Prints how the shutdown went; then the exit code must be that of a clean shutdown. */
+    private static void reportAndAssertCleanExit(PackagedApp app, Scenario scenario, Shutdown shutdown) {
+        int exitCode = app.exitCode();
+        System.out.printf("[GracefulShutdownIT] %s: exit code %d after %d ms (grace %s, calls %d ms); %s%n",
+                scenario.name(), exitCode, shutdown.millis(), scenario.grace(), scenario.callDelayMs(),
+                shutdown.probe().summary());
+        // 143 = the JVM ended by SIGTERM after running its shutdown hooks; 0 if the runtime itself exits.
+        assertTrue(exitCode == EXIT_BY_SIGTERM || exitCode == 0, "the application should end with "
+                + EXIT_BY_SIGTERM + " (SIGTERM) after a clean shutdown, got " + exitCode + "; log " + app.log()
+                + ":\n" + app.logTail());
+    }
+
+    private ShutdownProbe startProbe(PackagedApp app, String prefix) {
+        ShutdownProbe probe = new ShutdownProbe(app, prefix);
+        probeThread = new Thread(probe, "shutdown-probe-" + prefix);
+        probeThread.setDaemon(true);
+        probeThread.start();
+        return probe;
+    }
+
+    // ------------------------------------------------------------------------------------------
     // The probe: new submissions and readiness checks for the whole shutdown
 
     /** One request made during the shutdown. */
@@ -296,17 +305,17 @@ class GracefulShutdownIT {
     }
 
     private final class ShutdownProbe implements Runnable {
-        private final Process app;
+        private final PackagedApp app;
         private final String base;
         private final String prefix;
         private final long since = System.nanoTime();
         private final List<Outcome> outcomes = new ArrayList<>();
         private final List<String> createdIds = new ArrayList<>();
-        private final HttpClient client = newClient();
+        private final HttpClient client = TestHttp.newClient();
 
-        ShutdownProbe(Process app, String base, String prefix) {
+        ShutdownProbe(PackagedApp app, String prefix) {
             this.app = app;
-            this.base = base;
+            this.base = app.baseUrl();
             this.prefix = prefix;
         }
 
@@ -315,14 +324,9 @@ class GracefulShutdownIT {
             int n = 0;
             while (app.isAlive() && !stopProbe.get()) {
                 String key = "late-" + prefix + "-" + runId + "-" + (n++);
-                record("POST", () -> client.send(HttpRequest.newBuilder(URI.create(base + "/api/message"))
-                        .timeout(Duration.ofSeconds(5))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body(key)))
-                        .build(), HttpResponse.BodyHandlers.ofString()));
-                record("READY", () -> client.send(HttpRequest.newBuilder(URI.create(base + "/q/health/ready"))
-                        .timeout(Duration.ofSeconds(5)).GET().build(), HttpResponse.BodyHandlers.ofString()));
-                pause(25);
+                record("POST", () -> TestHttp.postJson(client, base + "/api/message", body(key), Duration.ofSeconds(5)));
+                record("READY", () -> TestHttp.get(client, base + "/q/health/ready", Duration.ofSeconds(5)));
+                Pause.millis(25);
             }
         }
 
@@ -443,14 +447,6 @@ class GracefulShutdownIT {
         HttpResponse<String> send() throws IOException, InterruptedException;
     }
 
-    private ShutdownProbe startProbe(Process app, String base, String prefix) {
-        ShutdownProbe probe = new ShutdownProbe(app, base, prefix);
-        probeThread = new Thread(probe, "shutdown-probe-" + prefix);
-        probeThread.setDaemon(true);
-        probeThread.start();
-        return probe;
-    }
-
     // ------------------------------------------------------------------------------------------
     // helpers: the API
 
@@ -459,52 +455,47 @@ class GracefulShutdownIT {
                 "main", LiteLlmProxyStub.MAIN_ID, "3.5e-05", 12, 30).withFixedDelay((int) delayMs)));
     }
 
-    private String submitCreated(HttpClient client, String base, String key, Path log) throws Exception {
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + "/api/message"))
-                        .timeout(Duration.ofSeconds(20))
-                        .header("Content-Type", "application/json")
-                        .POST(HttpRequest.BodyPublishers.ofString(body(key)))
-                        .build(),
-                HttpResponse.BodyHandlers.ofString());
+    private String submitCreated(PackagedApp app, String key) throws Exception {
+        HttpResponse<String> response = TestHttp.postJson(client, app.baseUrl() + "/api/message", body(key));
         assertEquals(201, response.statusCode(), "submitting " + key + " before the SIGTERM: " + response.body()
-                + " (log: " + log + ")");
+                + " (log: " + app.log() + ")");
         String taskId = parse(response.body()).path("task_id").asText();
         assertFalse(taskId.isEmpty(), "no task_id in " + response.body());
         return taskId;
     }
 
-    private void awaitEventOnAll(HttpClient client, String base, List<String> taskIds, String type, Duration timeout,
-                                 Path log) throws Exception {
+    private void awaitEventOnAll(PackagedApp app, List<String> taskIds, String type, Duration timeout)
+            throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         List<String> waiting = new ArrayList<>(taskIds);
         Map<String, JsonNode> last = new LinkedHashMap<>();
         while (!waiting.isEmpty() && System.nanoTime() < deadline) {
             for (String taskId : new ArrayList<>(waiting)) {
-                JsonNode detail = detail(client, base, taskId);
+                JsonNode detail = detail(app, taskId);
                 last.put(taskId, detail);
                 if (count(detail, type) > 0) {
                     waiting.remove(taskId);
                 }
             }
             if (!waiting.isEmpty()) {
-                pause(50);
+                Pause.millis(50);
             }
         }
         if (!waiting.isEmpty()) {
             fail(waiting.size() + " task(s) without " + type + " after " + timeout.toSeconds() + " s: "
                     + waiting.stream().map(id -> id + " " + types(last.get(id))).collect(Collectors.toList())
-                    + " (log: " + log + ")");
+                    + " (log: " + app.log() + ")");
         }
     }
 
-    private Map<String, JsonNode> awaitTerminal(HttpClient client, String base, List<String> taskIds,
-                                                Duration timeout, Path log) throws Exception {
+    private Map<String, JsonNode> awaitTerminal(PackagedApp app, List<String> taskIds, Duration timeout)
+            throws Exception {
         long deadline = System.nanoTime() + timeout.toNanos();
         Map<String, JsonNode> details = new LinkedHashMap<>();
         while (true) {
             List<String> pending = new ArrayList<>();
             for (String taskId : taskIds) {
-                JsonNode detail = detail(client, base, taskId);
+                JsonNode detail = detail(app, taskId);
                 details.put(taskId, detail);
                 String status = detail.path("task").path("status").asText();
                 if (status.equals("CREATED") || status.equals("RUNNING")) {
@@ -516,14 +507,14 @@ class GracefulShutdownIT {
             }
             if (System.nanoTime() > deadline) {
                 fail(pending.size() + " acknowledged task(s) not terminal " + timeout.toSeconds() + " s after the"
-                        + " restart: " + pending + " (log: " + log + ")");
+                        + " restart: " + pending + " (log: " + app.log() + ")");
             }
-            pause(100);
+            Pause.millis(100);
         }
     }
 
-    private JsonNode detail(HttpClient client, String base, String taskId) throws Exception {
-        HttpResponse<String> response = get(client, base + "/api/tasks/" + taskId);
+    private JsonNode detail(PackagedApp app, String taskId) throws Exception {
+        HttpResponse<String> response = TestHttp.get(client, app.baseUrl() + "/api/tasks/" + taskId);
         assertEquals(200, response.statusCode(), "GET /api/tasks/" + taskId + " (an acknowledged task) -> "
                 + response.body());
         return parse(response.body());
@@ -579,15 +570,16 @@ class GracefulShutdownIT {
         return types;
     }
 
-    private static void assertCleanExit(int exitCode, Path log) {
-        // 143 = the JVM ended by SIGTERM after running its shutdown hooks; 0 if the runtime itself exits.
-        assertTrue(exitCode == EXIT_BY_SIGTERM || exitCode == 0, "the application should end with "
-                + EXIT_BY_SIGTERM + " (SIGTERM) after a clean shutdown, got " + exitCode + "; log " + log + ":\n"
-                + tail(log));
-    }
-
     // ------------------------------------------------------------------------------------------
     // helpers: the child process
+
+    /** Starts the jar on the test's data directory and waits until GET /health answers 200. */
+    private PackagedApp startHealthy(String label, Map<String, String> env) throws IOException, InterruptedException {
+        PackagedApp app = PackagedApp.start(dataDir, env, log(label));
+        apps.add(app); // tearDown kills whatever still runs
+        app.awaitHealthy(STARTUP_TIMEOUT);
+        return app;
+    }
 
     private Map<String, String> litellmEnv(String timeoutS, String grace) {
         Map<String, String> env = new LinkedHashMap<>();
@@ -606,102 +598,16 @@ class GracefulShutdownIT {
         return Path.of("target", "graceful-shutdown-" + runId + "-" + label + ".log");
     }
 
-    private Process start(int port, Path log, Map<String, String> env) throws IOException {
-        Files.createDirectories(log.toAbsolutePath().getParent());
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dquarkus.http.port=" + port,
-                "-jar", JAR.toString());
-        // Only the settings of this test: nothing inherited from the shell that runs the build.
-        builder.environment().keySet().removeIf(name -> name.startsWith("OCTOAGENT_") || name.startsWith("LITELLM_"));
-        builder.environment().putAll(env);
-        builder.environment().put("OCTOAGENT_DATA_DIR", dataDir.toString());
-        builder.redirectErrorStream(true);
-        builder.redirectOutput(log.toFile());
-        System.out.println("[GracefulShutdownIT] starting the jar on port " + port + ", " + env + ", data " + dataDir
-                + ", log " + log);
-        Process process = builder.start();
-        processes.add(process);
-        return process;
-    }
-
-    private void awaitHealthy(Process process, int port, Path log) throws InterruptedException {
-        HttpClient client = newClient();
-        URI health = URI.create("http://127.0.0.1:" + port + "/health");
-        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-        String last = "no answer yet";
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                fail("the application exited with " + process.exitValue() + " before it was healthy; log "
-                        + log.toAbsolutePath() + ":\n" + tail(log));
-            }
-            try {
-                HttpResponse<String> response = client.send(HttpRequest.newBuilder(health)
-                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-                last = response.statusCode() + " " + response.body();
-            } catch (IOException e) {
-                last = e.toString();
-            }
-            pause(100);
-        }
-        fail("GET /health did not answer 200 within " + STARTUP_TIMEOUT.toSeconds() + " s (last: " + last + "); log "
-                + log.toAbsolutePath() + ":\n" + tail(log));
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(log unreadable: " + e + ")";
-        }
-    }
-
     // ------------------------------------------------------------------------------------------
     // helpers: small things
-
-    private static HttpClient newClient() {
-        return HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2))
-                .build();
-    }
-
-    private static HttpResponse<String> get(HttpClient client, String uri) throws IOException, InterruptedException {
-        return client.send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(20)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
-    }
 
     private static String body(String key) {
         return "{\"text\": \"graceful shutdown check " + key + "\", \"idempotency_key\": \"" + key + "\"}";
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (root == null || !Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
-                Files.deleteIfExists(path);
-            }
-        }
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> all = new ArrayList<>(first);
+        all.addAll(second);
+        return all;
     }
 }

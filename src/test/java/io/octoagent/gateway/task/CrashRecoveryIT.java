@@ -7,13 +7,13 @@ import static org.junit.jupiter.api.Assertions.fail;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.octoagent.gateway.support.PackagedApp;
+import io.octoagent.gateway.support.Pause;
+import io.octoagent.gateway.support.TestFiles;
+import io.octoagent.gateway.support.TestHttp;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -25,7 +25,6 @@ import java.sql.ResultSet;
 import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -59,7 +58,6 @@ import org.junit.jupiter.api.Test;
  */
 class CrashRecoveryIT {
 
-    private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
     private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED", "REJECTED");
     private static final Set<String> UNFINISHED = Set.of("CREATED", "RUNNING");
 
@@ -70,28 +68,31 @@ class CrashRecoveryIT {
     private static final Duration FINISH_TIMEOUT = Duration.ofSeconds(60);
     /** What {@code Process.exitValue()} reports on Linux for a process ended by signal 9 (0x80 + 9). */
     private static final int EXIT_BY_SIGKILL = 128 + 9;
+    /** Echo mode: no model proxy needed, and every task can finish. */
+    private static final Map<String, String> ECHO = Map.of("OCTOAGENT_LLM_MODE", "echo");
 
     private final ObjectMapper mapper = new ObjectMapper();
     private final String runId = UUID.randomUUID().toString().substring(0, 8);
     private Path dataDir;
-    private Process app;
+    private PackagedApp app;
     /** Tells the load threads to stop; also set by tearDown if the test fails mid-load. */
     private final AtomicBoolean stop = new AtomicBoolean();
     private boolean passed;
 
     @BeforeEach
     void setUp() throws IOException {
-        assertTrue(Files.isRegularFile(JAR), "missing " + JAR.toAbsolutePath()
-                + " (working directory " + Path.of("").toAbsolutePath() + "); build it with ./mvnw package");
+        PackagedApp.assertBuilt();
         dataDir = Files.createTempDirectory("octoagent-crash-");
     }
 
     @AfterEach
     void tearDown() throws IOException {
         stop.set(true);
-        stop(app);
+        if (app != null) {
+            app.close();
+        }
         if (passed) {
-            deleteTree(dataDir);
+            TestFiles.deleteTree(dataDir);
         } else if (dataDir != null) {
             System.out.println("[CrashRecoveryIT] data directory kept for diagnosis: " + dataDir);
         }
@@ -100,10 +101,9 @@ class CrashRecoveryIT {
     @Test
     void killNineDuringSubmissionsLosesNoAcknowledgedTask() throws Exception {
         // ---- 1. First run: load, then SIGKILL while requests are in flight.
-        int firstPort = freePort();
-        Path firstLog = Path.of("target", "crash-recovery-" + runId + "-1.log");
-        app = start(firstPort, firstLog);
-        awaitHealthy(app, firstPort, firstLog);
+        Path firstLog = log(1);
+        app = PackagedApp.start(dataDir, ECHO, firstLog);
+        app.awaitHealthy(STARTUP_TIMEOUT);
 
         Map<String, String> acked = new ConcurrentHashMap<>(); // idempotency key -> task id
         Map<String, String> keyByTask = new ConcurrentHashMap<>(); // task id -> key (for messages)
@@ -113,8 +113,8 @@ class CrashRecoveryIT {
         AtomicInteger unexpectedStatuses = new AtomicInteger();
         List<String> unexpectedSamples = new ArrayList<>();
         AtomicBoolean killed = new AtomicBoolean();
-        HttpClient loadClient = newClient();
-        URI messageUri = URI.create("http://127.0.0.1:" + firstPort + "/api/message");
+        HttpClient loadClient = TestHttp.newClient();
+        String messageUri = app.baseUrl() + "/api/message";
 
         List<Thread> clients = new ArrayList<>();
         for (int c = 0; c < CLIENTS; c++) {
@@ -125,12 +125,7 @@ class CrashRecoveryIT {
                     String key = "crash-" + runId + "-" + clientNo + "-" + (n++);
                     boolean sentBeforeKill = !killed.get();
                     try {
-                        HttpResponse<String> response = loadClient.send(HttpRequest.newBuilder(messageUri)
-                                        .timeout(Duration.ofSeconds(20))
-                                        .header("Content-Type", "application/json")
-                                        .POST(HttpRequest.BodyPublishers.ofString(body(key)))
-                                        .build(),
-                                HttpResponse.BodyHandlers.ofString());
+                        HttpResponse<String> response = TestHttp.postJson(loadClient, messageUri, body(key));
                         if (response.statusCode() == 201) {
                             String taskId = mapper.readTree(response.body()).path("task_id").asText();
                             acked.put(key, taskId);
@@ -153,7 +148,7 @@ class CrashRecoveryIT {
                             if (sentBeforeKill) {
                                 inflightAtKill.incrementAndGet();
                             }
-                            pause(20);
+                            Pause.millis(20);
                         } else {
                             unexpectedStatuses.incrementAndGet();
                             synchronized (unexpectedSamples) {
@@ -175,19 +170,19 @@ class CrashRecoveryIT {
         clients.forEach(Thread::start);
         while (acked.size() < ENOUGH_ACKS
                 && System.nanoTime() - loadStart < TimeUnit.MILLISECONDS.toNanos(LOAD_MILLIS)) {
-            pause(10);
+            Pause.millis(10);
         }
         int ackedBeforeKill = acked.size();
-        // Process.destroyForcibly() on Linux/Unix is ProcessHandleImpl.destroyProcess(pid, force=true),
-        // i.e. kill(pid, SIGKILL): no shutdown hooks, no graceful close of the store. The exit value
-        // asserted below (128 + 9) confirms the process really died of signal 9.
+        // kill() is Process.destroyForcibly(), i.e. kill(pid, SIGKILL) on Linux/Unix: no shutdown
+        // hooks, no graceful close of the store. The exit value asserted below (128 + 9) confirms
+        // the process really died of signal 9.
         killed.set(true);
-        app.destroyForcibly();
-        assertTrue(app.waitFor(30, TimeUnit.SECONDS), "the first run did not die after SIGKILL");
+        app.kill();
+        assertTrue(app.awaitExit(Duration.ofSeconds(30)), "the first run did not die after SIGKILL");
         long loadMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - loadStart);
-        assertEquals(EXIT_BY_SIGKILL, app.exitValue(), "the first run should have been ended by SIGKILL");
+        assertEquals(EXIT_BY_SIGKILL, app.exitCode(), "the first run should have been ended by SIGKILL");
         // Let the clients see the dead server for a moment, then stop them.
-        pause(200);
+        Pause.millis(200);
         stop.set(true);
         for (Thread client : clients) {
             client.join(TimeUnit.SECONDS.toMillis(30));
@@ -203,19 +198,18 @@ class CrashRecoveryIT {
         Map<String, Integer> onDiskAtKill = statusCountsFromSnapshot();
 
         // ---- 2. Second run on the same data directory.
-        int secondPort = freePort();
-        Path secondLog = Path.of("target", "crash-recovery-" + runId + "-2.log");
-        app = start(secondPort, secondLog);
-        awaitHealthy(app, secondPort, secondLog);
-        HttpClient client = newClient();
-        String base = "http://127.0.0.1:" + secondPort;
+        Path secondLog = log(2);
+        app = PackagedApp.start(dataDir, ECHO, secondLog);
+        app.awaitHealthy(STARTUP_TIMEOUT);
+        HttpClient client = TestHttp.newClient();
+        String base = app.baseUrl();
 
         // Every acknowledged task is there right after the restart, with its first two events.
         Map<String, String> listedAtRestart = listAll(client, base);
         long unfinishedAtRestart = listedAtRestart.values().stream().filter(UNFINISHED::contains).count();
         List<String> missing = new ArrayList<>();
         for (Map.Entry<String, String> ack : acked.entrySet()) {
-            HttpResponse<String> response = get(client, base + "/api/tasks/" + ack.getValue());
+            HttpResponse<String> response = TestHttp.get(client, base + "/api/tasks/" + ack.getValue());
             if (response.statusCode() != 200) {
                 missing.add(ack.getValue() + " (key " + ack.getKey() + ") -> " + response.statusCode() + " "
                         + response.body());
@@ -235,7 +229,7 @@ class CrashRecoveryIT {
             if (pending.isEmpty() || System.nanoTime() > deadline) {
                 break;
             }
-            pause(200);
+            Pause.millis(200);
             statuses = listAll(client, base);
         }
         List<String> stuck = unfinished(statuses, acked.values());
@@ -250,7 +244,7 @@ class CrashRecoveryIT {
         int resumedCalls = 0;
         Set<String> eventIds = new HashSet<>();
         for (String taskId : statuses.keySet()) {
-            HttpResponse<String> response = get(client, base + "/api/tasks/" + taskId);
+            HttpResponse<String> response = TestHttp.get(client, base + "/api/tasks/" + taskId);
             assertEquals(200, response.statusCode(), "GET /api/tasks/" + taskId + " (listed) -> " + response.body());
             JsonNode detail = mapper.readTree(response.body());
             String status = detail.path("task").path("status").asText();
@@ -301,12 +295,7 @@ class CrashRecoveryIT {
         }
         for (String taskId : probe) {
             String key = keyByTask.get(taskId);
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create(base + "/api/message"))
-                            .timeout(Duration.ofSeconds(20))
-                            .header("Content-Type", "application/json")
-                            .POST(HttpRequest.BodyPublishers.ofString(body(key)))
-                            .build(),
-                    HttpResponse.BodyHandlers.ofString());
+            HttpResponse<String> response = TestHttp.postJson(client, base + "/api/message", body(key));
             assertEquals(200, response.statusCode(), "resubmitting key " + key + " after the crash: " + response.body());
             JsonNode answer = mapper.readTree(response.body());
             assertEquals(taskId, answer.path("task_id").asText(), "key " + key + " now names another task");
@@ -364,7 +353,7 @@ class CrashRecoveryIT {
         for (int pages = 0; pages < 10_000; pages++) {
             String uri = base + "/api/tasks?limit=500"
                     + (cursor == null ? "" : "&cursor=" + URLEncoder.encode(cursor, StandardCharsets.UTF_8));
-            HttpResponse<String> response = get(client, uri);
+            HttpResponse<String> response = TestHttp.get(client, uri);
             assertEquals(200, response.statusCode(), "GET " + uri + " -> " + response.body());
             JsonNode page = mapper.readTree(response.body());
             for (JsonNode task : page.path("tasks")) {
@@ -406,7 +395,7 @@ class CrashRecoveryIT {
                 }
                 return counts;
             } finally {
-                deleteTree(snapshot);
+                TestFiles.deleteTree(snapshot);
             }
         } catch (Exception | LinkageError e) {
             System.out.println("[CrashRecoveryIT] could not read a snapshot of the database: " + e);
@@ -440,111 +429,15 @@ class CrashRecoveryIT {
         return items.size() <= 10 ? items.toString() : items.subList(0, 10) + " … (" + items.size() + " in all)";
     }
 
-    // ---- helpers: the child process
-
-    private Process start(int port, Path log) throws IOException {
-        Files.createDirectories(log.toAbsolutePath().getParent());
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dquarkus.http.port=" + port,
-                "-jar", JAR.toString());
-        builder.environment().put("OCTOAGENT_DATA_DIR", dataDir.toString());
-        builder.environment().put("OCTOAGENT_LLM_MODE", "echo");
-        builder.redirectErrorStream(true);
-        builder.redirectOutput(log.toFile());
-        System.out.println("[CrashRecoveryIT] starting the jar on port " + port + ", data " + dataDir + ", log " + log);
-        return builder.start();
-    }
-
-    private void awaitHealthy(Process process, int port, Path log) throws InterruptedException {
-        HttpClient client = newClient();
-        URI health = URI.create("http://127.0.0.1:" + port + "/health");
-        long deadline = System.nanoTime() + STARTUP_TIMEOUT.toNanos();
-        String last = "no answer yet";
-        while (System.nanoTime() < deadline) {
-            if (!process.isAlive()) {
-                fail("the application exited with " + process.exitValue() + " before it was healthy; log "
-                        + log.toAbsolutePath() + ":\n" + tail(log));
-            }
-            try {
-                HttpResponse<String> response = client.send(HttpRequest.newBuilder(health)
-                        .timeout(Duration.ofSeconds(2)).GET().build(), HttpResponse.BodyHandlers.ofString());
-                if (response.statusCode() == 200) {
-                    return;
-                }
-                last = response.statusCode() + " " + response.body();
-            } catch (IOException e) {
-                last = e.toString();
-            }
-            pause(100);
-        }
-        fail("GET /health did not answer 200 within " + STARTUP_TIMEOUT.toSeconds() + " s (last: " + last + "); log "
-                + log.toAbsolutePath() + ":\n" + tail(log));
-    }
-
-    private static void stop(Process process) throws IOException {
-        if (process == null || !process.isAlive()) {
-            return;
-        }
-        process.destroyForcibly();
-        try {
-            process.waitFor(30, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static String tail(Path log) {
-        try {
-            List<String> lines = Files.readAllLines(log);
-            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
-        } catch (IOException | UncheckedIOException e) {
-            return "(log unreadable: " + e + ")";
-        }
-    }
-
     // ---- helpers: small things
 
-    private static HttpClient newClient() {
-        return HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .connectTimeout(Duration.ofSeconds(2))
-                .build();
-    }
-
-    private static HttpResponse<String> get(HttpClient client, String uri) throws IOException, InterruptedException {
-        return client.send(HttpRequest.newBuilder(URI.create(uri)).timeout(Duration.ofSeconds(20)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+    /** The application's output of one run, kept under target/ for diagnosis. */
+    private Path log(int run) {
+        return Path.of("target", "crash-recovery-" + runId + "-" + run + ".log");
     }
 
     /** The request body for a key; the text is derived from the key so a resubmission matches exactly. */
     private static String body(String key) {
         return "{\"text\": \"crash recovery check " + key + "\", \"idempotency_key\": \"" + key + "\"}";
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
-    }
-
-    private static void pause(long millis) {
-        try {
-            Thread.sleep(millis);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (root == null || !Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).collect(Collectors.toList())) {
-                Files.deleteIfExists(path);
-            }
-        }
     }
 }
