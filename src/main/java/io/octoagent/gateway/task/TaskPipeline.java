@@ -146,15 +146,20 @@ public class TaskPipeline {
     }
 
     private Uni<Void> callModel(TaskRun run) {
-        long start = System.nanoTime();
         return recordRequest(run)
-                .chain(() -> llm.call(run.modelAlias(), run.messages()))
-                .onItemOrFailure().transformToUni((result, failure) -> failure == null
-                        ? recordAnswer(run, result)
-                        : recordFailure(run, failure, elapsedMs(start)))
+                .chain(() -> callAndRecordOutcome(run))
                 .replaceWithVoid()
                 .onFailure(TaskNotActiveException.class).recoverWithNull()
                 .onFailure().recoverWithUni(failure -> failUnexpectedly(run, failure));
+    }
+
+    /** The model call, then its answer or its failure, recorded; only the call's own failure counts as one. */
+    private Uni<Event> callAndRecordOutcome(TaskRun run) {
+        long start = System.nanoTime();
+        return llm.call(run.modelAlias(), run.messages())
+                .onItemOrFailure().transformToUni((result, failure) -> failure == null
+                        ? recordAnswer(run, result)
+                        : recordFailure(run, failure, elapsedMs(start)));
     }
 
     private Uni<Event> recordRequest(TaskRun run) {
