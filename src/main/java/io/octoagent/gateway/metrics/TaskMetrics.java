@@ -8,6 +8,7 @@ import io.octoagent.gateway.stream.TaskEventHub;
 import io.octoagent.gateway.stream.TaskStreamRoute;
 import io.octoagent.gateway.task.TaskPipeline;
 import io.octoagent.gateway.task.TaskStatus;
+import io.quarkus.arc.ClientProxy;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,13 +31,17 @@ public class TaskMetrics {
         this.hub = hub;
     }
 
+    /**
+     * Gauges hold the beans themselves, not their CDI client proxies: a scrape that races the
+     * application's shutdown must read a number, not try to create a bean again.
+     */
     @PostConstruct
     void gauges() {
-        Gauge.builder("octoagent.tasks.inflight", pipeline, TaskPipeline::inflightCount)
+        Gauge.builder("octoagent.tasks.inflight", ClientProxy.unwrap(pipeline), TaskPipeline::inflightCount)
                 .description("Tasks being processed right now").register(registry);
-        Gauge.builder("octoagent.sse.streams.open", streams, TaskStreamRoute::openStreams)
+        Gauge.builder("octoagent.sse.streams.open", ClientProxy.unwrap(streams), TaskStreamRoute::openStreams)
                 .description("Open task event streams").register(registry);
-        Gauge.builder("octoagent.sse.subscribers", hub, TaskEventHub::subscriberCount)
+        Gauge.builder("octoagent.sse.subscribers", ClientProxy.unwrap(hub), TaskEventHub::subscriberCount)
                 .description("Live subscriptions to task events").register(registry);
     }
 
