@@ -208,14 +208,15 @@ public class SqliteStore {
             return;
         }
         long nanos = System.nanoTime() - start;
+        // Listeners (metrics) and live subscribers hear of the commit before any caller goes on.
+        for (CommitListener listener : commitListeners) {
+            listener.committed(batch.size(), nanos);
+        }
         for (PendingWrite<?> write : batch) {
             write.publish();
         }
         for (PendingWrite<?> write : batch) {
             write.complete();
-        }
-        for (CommitListener listener : commitListeners) {
-            listener.committed(batch.size(), nanos);
         }
     }
 
