@@ -47,7 +47,8 @@ public class SqliteStore {
     public static final String DB_FILE = "octoagent.db";
 
     private final GatewayConfig config;
-    private final Instance<CommitListener> commitListeners;
+    private final Instance<CommitListener> commitListenerBeans;
+    private List<CommitListener> commitListeners = List.of();
     private final BlockingQueue<PendingWrite<?>> queue = new LinkedBlockingQueue<>();
     private final Executor workers = Infrastructure.getDefaultWorkerPool();
 
@@ -59,7 +60,7 @@ public class SqliteStore {
 
     public SqliteStore(GatewayConfig config, Instance<CommitListener> commitListeners) {
         this.config = config;
-        this.commitListeners = commitListeners;
+        this.commitListenerBeans = commitListeners;
     }
 
     @PostConstruct
@@ -79,6 +80,7 @@ public class SqliteStore {
         } catch (IOException | SQLException e) {
             throw new StoreUnavailableException("cannot open the store in " + dataDir + ": " + e.getMessage(), e);
         }
+        commitListeners = commitListenerBeans.stream().toList();
         open = true;
         writerThread = new Thread(this::writeLoop, "octoagent-store-writer");
         writerThread.setDaemon(true);
