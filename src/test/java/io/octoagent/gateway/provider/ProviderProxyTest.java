@@ -251,13 +251,13 @@ class ProviderProxyTest {
     @Test
     void cancellingStopsTheInFlightCallAndNothingFollowsCancelled() throws Exception {
         proxy.stubFor(completionFor("main").willReturn(
-                success("late answer", "gpt-4o", "main", MAIN_ID, "1e-05", 1, 1).withFixedDelay(700)));
+                success("late answer", "gpt-4o", "main", MAIN_ID, "1e-05", 1, 1).withFixedDelay(1500)));
         String taskId = Api.submitText("cancel me in flight");
         await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(20))
                 .until(() -> Api.detail(taskId).getList("events.type").contains("MODEL_CALL_STARTED"));
         given().post("/api/tasks/{id}/cancel", taskId).then().statusCode(200)
                 .body("status", org.hamcrest.Matchers.equalTo("CANCELLED"));
-        Thread.sleep(1500); // longer than the stubbed answer takes
+        Thread.sleep(2500); // longer than the stubbed answer (and the 2 s timeout) takes
         JsonPath detail = Api.detail(taskId);
         List<String> types = detail.getList("events.type");
         assertEquals("CANCELLED", detail.getString("task.status"));
