@@ -7,38 +7,22 @@ import static io.octoagent.gateway.support.ProxyReplies.success;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import io.octoagent.gateway.support.Api;
-import io.octoagent.gateway.support.InjectWireMock;
 import io.octoagent.gateway.support.LiteLlmProxyStub;
 import io.octoagent.gateway.support.PrometheusText;
+import io.octoagent.gateway.support.ProxyStubbedTest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
-import jakarta.inject.Inject;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Metrics read from /q/metrics after real tasks, compared number by number. */
 @QuarkusTest
 @QuarkusTestResource(value = LiteLlmProxyStub.class, restrictToAnnotatedClass = true)
-class MetricsTest {
+class MetricsTest extends ProxyStubbedTest {
 
     private static final Map<String, String> ROUTER = Map.of("model_alias", "router", "runtime_group", "cheap",
             "gen_ai_response_model", "gpt-4o-mini", "gen_ai_provider", "openai");
-
-    @InjectWireMock
-    WireMockServer proxy;
-
-    @Inject
-    CircuitBreakerMaintenance breakers;
-
-    @BeforeEach
-    void reset() {
-        LiteLlmProxyStub.reset(proxy);
-        breakers.resetAll();
-    }
 
     @Test
     void modelCallsShowTokensCostAndDurationByAliasGroupModelAndProvider() {

@@ -7,37 +7,21 @@ import static io.octoagent.gateway.support.ProxyReplies.success;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import io.octoagent.gateway.support.Api;
-import io.octoagent.gateway.support.InjectWireMock;
 import io.octoagent.gateway.support.LiteLlmProxyStub;
+import io.octoagent.gateway.support.ProxyStubbedTest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
-import jakarta.inject.Inject;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** With fallback disabled a failed call fails the task, recording why. */
 @QuarkusTest
 @QuarkusTestResource(value = LiteLlmProxyStub.class, restrictToAnnotatedClass = true,
         initArgs = @ResourceArg(name = "fallback", value = "none"))
-class FallbackNoneTest {
-
-    @InjectWireMock
-    WireMockServer proxy;
-
-    @Inject
-    CircuitBreakerMaintenance breakers;
-
-    @BeforeEach
-    void reset() {
-        LiteLlmProxyStub.reset(proxy);
-        breakers.resetAll();
-    }
+class FallbackNoneTest extends ProxyStubbedTest {
 
     @Test
     void aTimeoutFailsTheTaskWithTimeoutSeconds() {

@@ -16,43 +16,27 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.http.Fault;
 import io.octoagent.gateway.support.Api;
-import io.octoagent.gateway.support.InjectWireMock;
 import io.octoagent.gateway.support.LiteLlmProxyStub;
+import io.octoagent.gateway.support.ProxyStubbedTest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import io.restassured.path.json.config.JsonPathConfig;
-import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
-import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Tasks answered through a WireMock server that behaves like the observed LiteLLM Proxy. */
 @QuarkusTest
 @QuarkusTestResource(value = LiteLlmProxyStub.class, restrictToAnnotatedClass = true)
-class ProviderProxyTest {
+class ProviderProxyTest extends ProxyStubbedTest {
 
     static final JsonPathConfig DOUBLES = new JsonPathConfig(JsonPathConfig.NumberReturnType.DOUBLE);
-
-    @InjectWireMock
-    WireMockServer proxy;
-
-    @Inject
-    CircuitBreakerMaintenance breakers;
-
-    @BeforeEach
-    void reset() {
-        LiteLlmProxyStub.reset(proxy);
-        breakers.resetAll();
-    }
 
     @Test
     void us1ATaskThroughTheProxySucceedsWithItsTextAndUsage() {
