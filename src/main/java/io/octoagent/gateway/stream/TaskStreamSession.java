@@ -31,6 +31,9 @@ final class TaskStreamSession implements TaskEventHub.Listener {
     private final Runnable onClose;
 
     private final List<Event> beforeHistory = new ArrayList<>();
+    /** History frames not yet written: already in memory, written as the socket drains, not bounded. */
+    private final ArrayDeque<String> historyBacklog = new ArrayDeque<>();
+    /** Live frames not yet written: bounded by {@code maxBacklog}. */
     private final ArrayDeque<String> backlog = new ArrayDeque<>();
     private boolean live;
     private boolean ending;
@@ -83,14 +86,14 @@ final class TaskStreamSession implements TaskEventHub.Listener {
         // A comment goes out at once, so a client sees the stream open even before the first event.
         response.write(SseFrames.CONNECTED);
         live = true;
-        send(history);
-        send(beforeHistory);
+        send(history, historyBacklog);
+        send(beforeHistory, backlog);
         beforeHistory.clear();
         if (taskTerminal && !ending) {
             finish();
         }
         if (!closed && !ending) {
-            heartbeatTimer = vertx.setPeriodic(heartbeatMillis, id -> enqueue(SseFrames.HEARTBEAT));
+            heartbeatTimer = vertx.setPeriodic(heartbeatMillis, id -> enqueue(SseFrames.HEARTBEAT, backlog));
         }
     }
 
@@ -111,10 +114,10 @@ final class TaskStreamSession implements TaskEventHub.Listener {
             }
             return;
         }
-        send(events);
+        send(events, backlog);
     }
 
-    private void send(List<Event> events) {
+    private void send(List<Event> events, ArrayDeque<String> queue) {
         for (Event event : events) {
             if (closed) {
                 return;
@@ -123,7 +126,7 @@ final class TaskStreamSession implements TaskEventHub.Listener {
                 continue; // already sent as history
             }
             lastSentSeq = event.taskSeq();
-            enqueue(SseFrames.frame(mapper, event));
+            enqueue(SseFrames.frame(mapper, event), queue);
             if (SseFrames.isFinal(event)) {
                 finish();
                 return;
@@ -131,11 +134,11 @@ final class TaskStreamSession implements TaskEventHub.Listener {
         }
     }
 
-    private void enqueue(String frame) {
+    private void enqueue(String frame, ArrayDeque<String> queue) {
         if (closed) {
             return;
         }
-        backlog.add(frame);
+        queue.add(frame);
         if (backlog.size() > maxBacklog) {
             drop();
             return;
@@ -143,11 +146,12 @@ final class TaskStreamSession implements TaskEventHub.Listener {
         flush();
     }
 
+    /** Writes what the socket takes now, history first; the drain handler calls it again. */
     private void flush() {
-        while (!closed && !backlog.isEmpty() && !response.writeQueueFull()) {
-            response.write(backlog.poll());
+        while (!closed && !response.writeQueueFull() && !(historyBacklog.isEmpty() && backlog.isEmpty())) {
+            response.write(historyBacklog.isEmpty() ? backlog.poll() : historyBacklog.poll());
         }
-        if (ending && backlog.isEmpty() && !closed) {
+        if (ending && historyBacklog.isEmpty() && backlog.isEmpty() && !closed) {
             close();
             response.end();
         }
@@ -175,6 +179,7 @@ final class TaskStreamSession implements TaskEventHub.Listener {
         if (heartbeatTimer >= 0) {
             vertx.cancelTimer(heartbeatTimer);
         }
+        historyBacklog.clear();
         backlog.clear();
         onClose.run();
     }

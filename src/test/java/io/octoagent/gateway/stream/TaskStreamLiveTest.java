@@ -163,6 +163,27 @@ class TaskStreamLiveTest {
     }
 
     @Test
+    void aLongHistoryIsReplayedWholeNotCountedAgainstTheLiveBuffer() throws Exception {
+        // 2,000 events of 4 KiB: far beyond the 256-event live buffer of the test profile and
+        // beyond what the socket buffers hold while the client has not started reading yet.
+        String taskId = runningTask();
+        String text = "h".repeat(4096);
+        List<Uni<Event>> writes = new ArrayList<>();
+        for (int i = 0; i < 2000; i++) {
+            writes.add(ledger.step(taskId, step -> step.append(EventType.ERROR, Actor.SYSTEM,
+                    new ErrorPayload("business", text, true, ""))));
+        }
+        Uni.join().all(writes).andFailFast().await().atMost(WAIT);
+        ledger.transition(taskId, TaskStatus.SUCCEEDED, "done", Actor.KERNEL).await().atMost(WAIT);
+        try (SseClient client = SseClient.open(RestAssured.port, "/api/stream/task/" + taskId, Map.of(), false)) {
+            assertEquals(200, client.status());
+            Thread.sleep(1000); // the server fills the socket and must wait for it to drain
+            client.startReading();
+            assertSameAsStore(taskId, client.eventsUntilEnd(WAIT));
+        }
+    }
+
+    @Test
     void heartbeatsKeepAnIdleStreamAlive() throws Exception {
         String taskId = runningTask(); // stays RUNNING: the stream never ends by itself
         try (SseClient client = open(taskId)) {

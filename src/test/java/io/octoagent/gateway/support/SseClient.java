@@ -74,11 +74,16 @@ public final class SseClient implements AutoCloseable {
         }
         SseClient client = new SseClient(socket, in, status, headers, body);
         if (status == 200 && read) {
-            Thread reader = new Thread(client::readFrames, "sse-client");
-            reader.setDaemon(true);
-            reader.start();
+            client.startReading();
         }
         return client;
+    }
+
+    /** Starts reading frames in the background (for a client opened with {@code read = false}). */
+    public void startReading() {
+        Thread reader = new Thread(this::readFrames, "sse-client");
+        reader.setDaemon(true);
+        reader.start();
     }
 
     public static SseClient open(int port, String pathAndQuery) throws IOException {
