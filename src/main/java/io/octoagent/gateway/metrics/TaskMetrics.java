@@ -32,17 +32,18 @@ public class TaskMetrics {
     }
 
     /**
-     * Gauges hold the beans themselves, not their CDI client proxies: a scrape that races the
-     * application's shutdown must read a number, not try to create a bean again.
+     * Gauges hold the beans themselves, strongly: not their CDI client proxies (a scrape that
+     * races the application's shutdown must read a number, not create a bean again), and not
+     * through Micrometer's default weak reference (which a garbage collection may clear).
      */
     @PostConstruct
     void gauges() {
         Gauge.builder("octoagent.tasks.inflight", ClientProxy.unwrap(pipeline), TaskPipeline::inflightCount)
-                .description("Tasks being processed right now").register(registry);
+                .description("Tasks being processed right now").strongReference(true).register(registry);
         Gauge.builder("octoagent.sse.streams.open", ClientProxy.unwrap(streams), TaskStreamRoute::openStreams)
-                .description("Open task event streams").register(registry);
+                .description("Open task event streams").strongReference(true).register(registry);
         Gauge.builder("octoagent.sse.subscribers", ClientProxy.unwrap(hub), TaskEventHub::subscriberCount)
-                .description("Live subscriptions to task events").register(registry);
+                .description("Live subscriptions to task events").strongReference(true).register(registry);
     }
 
     public void submitted() {
