@@ -111,9 +111,7 @@ class TaskStreamLiveTest {
         String taskId = runningTask();
         List<SseClient> clients = new ArrayList<>();
         try {
-            for (int i = 0; i < 100; i++) {
-                clients.add(open(taskId));
-            }
+            clients.addAll(open(taskId, 100));
             await().atMost(WAIT).until(() -> hub.subscriberCount(taskId) == 100);
             append(taskId, 50);
             ledger.transition(taskId, TaskStatus.SUCCEEDED, "done", Actor.KERNEL).await().atMost(WAIT);
@@ -131,10 +129,7 @@ class TaskStreamLiveTest {
     @Test
     void disconnectedClientsAreCleanedUpAtOnce() throws Exception {
         String taskId = runningTask();
-        List<SseClient> clients = new ArrayList<>();
-        for (int i = 0; i < 5; i++) {
-            clients.add(open(taskId));
-        }
+        List<SseClient> clients = open(taskId, 5);
         await().atMost(WAIT).until(() -> hub.subscriberCount(taskId) == 5);
         for (SseClient client : clients) {
             client.close();
@@ -149,12 +144,7 @@ class TaskStreamLiveTest {
         try (SseClient slow = SseClient.open(RestAssured.port, "/api/stream/task/" + taskId, Map.of(), false);
              SseClient fast = open(taskId)) {
             await().atMost(WAIT).until(() -> hub.subscriberCount(taskId) == 2);
-            List<Uni<Event>> writes = new ArrayList<>();
-            for (int i = 0; i < 3000; i++) {
-                writes.add(ledger.step(taskId, step -> step.append(EventType.ERROR, Actor.SYSTEM,
-                        new ErrorPayload("business", big, true, ""))));
-            }
-            Uni.join().all(writes).andFailFast().await().atMost(WAIT);
+            appendConcurrently(taskId, 3000, big);
             ledger.transition(taskId, TaskStatus.SUCCEEDED, "done", Actor.KERNEL).await().atMost(WAIT);
             // The fast client still gets everything; the slow one was cut off on its own.
             assertSameAsStore(taskId, fast.eventsUntilEnd(WAIT));
@@ -168,12 +158,7 @@ class TaskStreamLiveTest {
         // beyond what the socket buffers hold while the client has not started reading yet.
         String taskId = runningTask();
         String text = "h".repeat(4096);
-        List<Uni<Event>> writes = new ArrayList<>();
-        for (int i = 0; i < 2000; i++) {
-            writes.add(ledger.step(taskId, step -> step.append(EventType.ERROR, Actor.SYSTEM,
-                    new ErrorPayload("business", text, true, ""))));
-        }
-        Uni.join().all(writes).andFailFast().await().atMost(WAIT);
+        appendConcurrently(taskId, 2000, text);
         ledger.transition(taskId, TaskStatus.SUCCEEDED, "done", Actor.KERNEL).await().atMost(WAIT);
         try (SseClient client = SseClient.open(RestAssured.port, "/api/stream/task/" + taskId, Map.of(), false)) {
             assertEquals(200, client.status());
@@ -209,6 +194,24 @@ class TaskStreamLiveTest {
         String taskId = ledger.create(task).await().atMost(WAIT).task().taskId();
         ledger.transition(taskId, TaskStatus.RUNNING, "test", Actor.KERNEL).await().atMost(WAIT);
         return taskId;
+    }
+
+    private List<SseClient> open(String taskId, int count) throws IOException {
+        List<SseClient> clients = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            clients.add(open(taskId));
+        }
+        return clients;
+    }
+
+    /** Appends {@code count} events at once, so the writer groups them into few commits. */
+    private void appendConcurrently(String taskId, int count, String message) {
+        List<Uni<Event>> writes = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            writes.add(ledger.step(taskId, step -> step.append(EventType.ERROR, Actor.SYSTEM,
+                    new ErrorPayload("business", message, true, ""))));
+        }
+        Uni.join().all(writes).andFailFast().await().atMost(WAIT);
     }
 
     private void append(String taskId, int count) {
