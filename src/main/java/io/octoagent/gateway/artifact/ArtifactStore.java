@@ -29,9 +29,11 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Artifacts: small content inline in the row, larger content in
@@ -179,6 +181,74 @@ public class ArtifactStore {
         return file;
     }
 
+    /**
+     * Removes artifact files that no committed row references: written by a process that died (or
+     * whose commit failed) before their metadata committed. Only files older than
+     * {@code writtenBefore} are considered, so work of the running process is never touched.
+     * Blocking; for startup. Returns how many files were removed.
+     */
+    public int removeOrphanFiles(Instant writtenBefore) {
+        Path root = root();
+        if (!Files.isDirectory(root)) {
+            return 0;
+        }
+        List<Path> candidates = new ArrayList<>();
+        try (Stream<Path> files = Files.walk(root, 2)) {
+            files.filter(Files::isRegularFile)
+                    .filter(file -> modifiedBefore(file, writtenBefore))
+                    .forEach(candidates::add);
+        } catch (IOException e) {
+            Log.warnf("Could not scan %s for orphan artifact files: %s", root, e.getMessage());
+            return 0;
+        }
+        int removed = 0;
+        for (Path file : candidates) {
+            boolean referenced = file.getParent().equals(root) ? false : store.readNow(connection -> {
+                try (PreparedStatement statement = connection.prepareStatement(
+                        "SELECT 1 FROM artifacts WHERE artifact_id = ? AND task_id = ?")) {
+                    statement.setString(1, file.getFileName().toString());
+                    statement.setString(2, file.getParent().getFileName().toString());
+                    try (ResultSet row = statement.executeQuery()) {
+                        return row.next();
+                    }
+                }
+            });
+            if (!referenced && deleteQuietly(file)) {
+                removed++;
+                deleteQuietlyIfEmpty(file.getParent(), root);
+            }
+        }
+        return removed;
+    }
+
+    private static boolean modifiedBefore(Path file, Instant instant) {
+        try {
+            return Files.getLastModifiedTime(file).toInstant().isBefore(instant);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static boolean deleteQuietly(Path file) {
+        try {
+            return Files.deleteIfExists(file);
+        } catch (IOException e) {
+            Log.warnf("Could not remove the orphan artifact file %s: %s", file, e.getMessage());
+            return false;
+        }
+    }
+
+    private static void deleteQuietlyIfEmpty(Path directory, Path root) {
+        if (directory.equals(root)) {
+            return;
+        }
+        try {
+            Files.delete(directory);
+        } catch (IOException e) {
+            // not empty (or already gone): it stays
+        }
+    }
+
     private static void writeDurably(Path file, byte[] bytes) {
         try {
             Files.createDirectories(file.getParent());
@@ -194,6 +264,8 @@ public class ArtifactStore {
                 directory.force(true);
             }
         } catch (IOException e) {
+            // A half-written file (a full disk) must not stay behind: the step is tried again later.
+            deleteQuietly(file);
             throw new StoreUnavailableException("cannot write artifact file " + file.getFileName() + ": "
                     + e.getMessage(), e);
         }

@@ -27,6 +27,13 @@ public interface GatewayConfig {
 
     Llm llm();
 
+    /**
+     * Tasks acknowledged but not yet started before {@code POST /api/message} answers 429
+     * {@code BACKLOG_FULL} ({@code OCTOAGENT_MAX_BACKLOG}).
+     */
+    @WithDefault("10000")
+    int maxBacklog();
+
     /** A LiteLLM-format price file extending or overriding the bundled prices ({@code OCTOAGENT_PRICING_FILE}). */
     Optional<String> pricingFile();
 
@@ -88,6 +95,13 @@ public interface GatewayConfig {
         /** What answers when the proxy fails: {@code echo} or {@code none} ({@code OCTOAGENT_LLM_FALLBACK}). */
         @WithDefault("echo")
         String fallback();
+
+        /**
+         * Most tasks processed (and so proxy calls in flight) at once; the proxy client's
+         * connection pool is sized to match ({@code OCTOAGENT_LLM_MAX_CONCURRENCY}).
+         */
+        @WithDefault("64")
+        int maxConcurrency();
 
         /** Sampling temperature sent with every call. */
         @WithDefault("0.7")

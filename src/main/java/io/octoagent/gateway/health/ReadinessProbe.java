@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.util.Optional;
 
 /**
  * The individual readiness checks, shared by the SmallRye health checks and {@code /ready}.
@@ -45,10 +46,14 @@ public class ReadinessProbe {
         this.lifecycle = lifecycle;
     }
 
-    /** A real query against the store. */
+    /** A real query against the store; DOWN while commits fail (e.g. a full disk), UP once one succeeds. */
     public Uni<Check> sqlite() {
         if (!store.isOpen()) {
             return Uni.createFrom().item(new Check(false, "error: store closed"));
+        }
+        Optional<String> writeFailure = store.writeFailure();
+        if (writeFailure.isPresent()) {
+            return Uni.createFrom().item(new Check(false, "error: " + writeFailure.get()));
         }
         return store.read(connection -> {
             try (Statement statement = connection.createStatement();

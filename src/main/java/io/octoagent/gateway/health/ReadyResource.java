@@ -1,5 +1,6 @@
 package io.octoagent.gateway.health;
 
+import io.octoagent.gateway.task.TaskDispatcher;
 import io.octoagent.gateway.web.ApiException;
 import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.mutiny.Uni;
@@ -21,13 +22,20 @@ import java.util.Map;
 public class ReadyResource {
 
     private final ReadinessProbe probe;
+    private final TaskDispatcher dispatcher;
 
-    public ReadyResource(ReadinessProbe probe) {
+    public ReadyResource(ReadinessProbe probe, TaskDispatcher dispatcher) {
         this.probe = probe;
+        this.dispatcher = dispatcher;
     }
 
     @RegisterForReflection
-    public record Readiness(String status, String profile, Map<String, Object> checks) {
+    public record Readiness(String status, String profile, Map<String, Object> checks, Work work) {
+    }
+
+    /** The work queue as it stands: informative, not a check (a long backlog is answered by 429s). */
+    @RegisterForReflection
+    public record Work(int inflight, int maxConcurrency, int backlog, int maxBacklog) {
     }
 
     @GET
@@ -50,7 +58,9 @@ public class ReadyResource {
                     boolean ready = sqlite.up() && artifactsDir.up() && disk.up() && litellm.up()
                             && (!profile.equals("full") || probe.accepting().up());
                     return Response.status(ready ? 200 : 503)
-                            .entity(new Readiness(ready ? "ready" : "not_ready", profile, checks))
+                            .entity(new Readiness(ready ? "ready" : "not_ready", profile, checks, new Work(
+                                    dispatcher.inflight(), dispatcher.maxConcurrency(), dispatcher.backlog(),
+                                    dispatcher.maxBacklog())))
                             .build();
                 });
     }

@@ -1,7 +1,7 @@
 package io.octoagent.gateway.lifecycle;
 
 import io.octoagent.gateway.config.GatewayConfig;
-import io.octoagent.gateway.task.TaskPipeline;
+import io.octoagent.gateway.task.TaskDispatcher;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -17,29 +17,31 @@ import jakarta.enterprise.event.Observes;
 public class GracefulShutdown {
 
     private final ServiceLifecycle lifecycle;
-    private final TaskPipeline pipeline;
+    private final TaskDispatcher dispatcher;
     private final GatewayConfig config;
 
-    public GracefulShutdown(ServiceLifecycle lifecycle, TaskPipeline pipeline, GatewayConfig config) {
+    public GracefulShutdown(ServiceLifecycle lifecycle, TaskDispatcher dispatcher, GatewayConfig config) {
         this.lifecycle = lifecycle;
-        this.pipeline = pipeline;
+        this.dispatcher = dispatcher;
         this.config = config;
     }
 
     void onShutdown(@Observes ShutdownDelayInitiatedEvent event) {
         lifecycle.stopAccepting();
-        int running = pipeline.inflightCount();
+        // Waiting tasks stay CREATED in the ledger and start at the next run.
+        dispatcher.stopDispatching();
+        int running = dispatcher.inflight();
         if (running == 0) {
             return;
         }
         Log.infof("Shutting down: waiting up to %s for %d in-flight task(s)", config.shutdown().grace(), running);
-        if (pipeline.awaitIdle(config.shutdown().grace())) {
+        if (dispatcher.awaitIdle(config.shutdown().grace())) {
             Log.info("All in-flight tasks finished");
         } else {
             // Stop them now: left running, they would see the proxy connection close during the
             // rest of the shutdown and record a fallback answer instead of being resumed.
             Log.warnf("%d task(s) still running after the grace period; stopped, they resume at next start",
-                    pipeline.abortAll());
+                    dispatcher.abortAll());
         }
     }
 }

@@ -6,7 +6,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.octoagent.gateway.stream.TaskEventHub;
 import io.octoagent.gateway.stream.TaskStreamRoute;
-import io.octoagent.gateway.task.TaskPipeline;
+import io.octoagent.gateway.task.TaskDispatcher;
 import io.octoagent.gateway.task.TaskStatus;
 import io.quarkus.arc.ClientProxy;
 import io.quarkus.runtime.Startup;
@@ -20,13 +20,13 @@ import java.time.Duration;
 public class TaskMetrics {
 
     private final MeterRegistry registry;
-    private final TaskPipeline pipeline;
+    private final TaskDispatcher dispatcher;
     private final TaskStreamRoute streams;
     private final TaskEventHub hub;
 
-    public TaskMetrics(MeterRegistry registry, TaskPipeline pipeline, TaskStreamRoute streams, TaskEventHub hub) {
+    public TaskMetrics(MeterRegistry registry, TaskDispatcher dispatcher, TaskStreamRoute streams, TaskEventHub hub) {
         this.registry = registry;
-        this.pipeline = pipeline;
+        this.dispatcher = dispatcher;
         this.streams = streams;
         this.hub = hub;
     }
@@ -38,8 +38,11 @@ public class TaskMetrics {
      */
     @PostConstruct
     void gauges() {
-        Gauge.builder("octoagent.tasks.inflight", ClientProxy.unwrap(pipeline), TaskPipeline::inflightCount)
-                .description("Tasks being processed right now").strongReference(true).register(registry);
+        Gauge.builder("octoagent.tasks.inflight", ClientProxy.unwrap(dispatcher), TaskDispatcher::inflight)
+                .description("Tasks being processed right now (at most OCTOAGENT_LLM_MAX_CONCURRENCY)")
+                .strongReference(true).register(registry);
+        Gauge.builder("octoagent.tasks.backlog", ClientProxy.unwrap(dispatcher), TaskDispatcher::backlog)
+                .description("Acknowledged tasks waiting for a processing slot").strongReference(true).register(registry);
         Gauge.builder("octoagent.sse.streams.open", ClientProxy.unwrap(streams), TaskStreamRoute::openStreams)
                 .description("Open task event streams").strongReference(true).register(registry);
         Gauge.builder("octoagent.sse.subscribers", ClientProxy.unwrap(hub), TaskEventHub::subscriberCount)

@@ -16,7 +16,8 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Fallback;
-import org.eclipse.microprofile.faulttolerance.Timeout;
+import io.smallrye.faulttolerance.api.CircuitBreakerName;
+import org.jboss.resteasy.reactive.client.api.QuarkusRestClientProperties;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 
@@ -30,7 +31,11 @@ import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
 @ApplicationScoped
 public class LiteLlmClient {
 
+    /** The circuit breaker's name, for {@code CircuitBreakerMaintenance}. */
+    public static final String BREAKER = "litellm-proxy";
     static final String MODEL_ID_HEADER = "x-litellm-model-id";
+    /** Connections beyond the call slots, so health checks and /model/info never queue behind calls. */
+    static final int SPARE_CONNECTIONS = 4;
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(5);
 
@@ -52,22 +57,32 @@ public class LiteLlmClient {
         this.rest = QuarkusRestClientBuilder.newBuilder()
                 .baseUri(settings.proxyUrl())
                 .connectTimeout(CONNECT_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS)
-                // The fault-tolerance timeout decides; this only frees the connection soon after.
+                // The per-call timeout decides; this is only a backstop.
                 .readTimeout(settings.timeoutSeconds() + 5L, TimeUnit.SECONDS)
+                .property(QuarkusRestClientProperties.CONNECTION_POOL_SIZE,
+                        settings.maxConcurrency() + SPARE_CONNECTIONS)
                 .property("microprofile.rest.client.disable.default.mapper", true)
                 .build(LiteLlmRestClient.class);
         this.deployments = new ModelInfoCache(mapper, () -> rest.modelInfo(authorization()).map(ProxyReply::of));
     }
 
-    /** One chat completion through the proxy, for the given alias and runtime group. */
-    @Timeout(value = 30, unit = ChronoUnit.SECONDS)
+    /**
+     * One chat completion through the proxy, for the given alias and runtime group. The timeout
+     * runs on the HTTP request itself (its subscription is the request going out, and the pool
+     * holds a connection for every call the dispatcher lets run), and firing it, like
+     * {@code cancellation}, closes the connection at once.
+     */
     @CircuitBreaker(failOn = TimeoutException.class, requestVolumeThreshold = 4, failureRatio = 0.5,
             delay = 30, delayUnit = ChronoUnit.SECONDS, successThreshold = 1)
-    @Fallback(fallbackMethod = "fallbackComplete")
-    public Uni<ModelCallResult> complete(String modelAlias, String runtimeGroup, List<ChatMessage> messages) {
+    @CircuitBreakerName(BREAKER)
+    @Fallback(fallbackMethod = "fallbackComplete", skipOn = CallCancelledException.class)
+    public Uni<ModelCallResult> complete(String modelAlias, String runtimeGroup, List<ChatMessage> messages,
+                                         CallCancellation cancellation) {
         long start = System.nanoTime();
         ChatCompletionRequest request = new ChatCompletionRequest(runtimeGroup, messages, settings.temperature(), null);
-        return rest.chatCompletions(authorization(), request)
+        Duration timeout = Duration.ofSeconds(settings.timeoutSeconds());
+        return cancellation.guard(rest.chatCompletions(authorization(), request)
+                        .ifNoItem().after(timeout).failWith(() -> new TimeoutException("no answer within " + timeout)))
                 .map(ProxyReply::of)
                 .onFailure(LiteLlmClient::isConnectionFailure)
                 .transform(failure -> new ProxyUnreachableException(settings.proxyUrl().toString(), failure))
@@ -76,7 +91,7 @@ public class LiteLlmClient {
 
     /** The echo model answers instead, saying why; with {@code OCTOAGENT_LLM_FALLBACK=none} the failure stands. */
     Uni<ModelCallResult> fallbackComplete(String modelAlias, String runtimeGroup, List<ChatMessage> messages,
-                                          Throwable failure) {
+                                          CallCancellation cancellation, Throwable failure) {
         ProviderException cause = normalise(failure);
         if (settings.fallback() == ProviderSettings.FallbackPolicy.NONE) {
             return Uni.createFrom().failure(cause);

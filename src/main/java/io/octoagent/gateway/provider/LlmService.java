@@ -38,11 +38,18 @@ public class LlmService {
         String group = runtimeGroup(modelAlias);
         Uni<ModelCallResult> call = settings.mode() == ProviderSettings.Mode.ECHO
                 ? Uni.createFrom().item(() -> echo.answer(modelAlias, messages))
-                : proxy.complete(modelAlias, group, messages).map(result -> result.withDuration(elapsedMs(start)));
+                : proxyCall(modelAlias, group, messages).map(result -> result.withDuration(elapsedMs(start)));
         return call
                 .onFailure().transform(failure -> failed(modelAlias, failure, elapsedMs(start)))
                 .invoke(result -> metrics.completed(result, group))
                 .onFailure(ModelCallException.class).invoke(failure -> metrics.failed((ModelCallException) failure, group));
+    }
+
+    /** The guarded proxy call; cancelling the returned Uni closes the proxy connection at once. */
+    private Uni<ModelCallResult> proxyCall(String modelAlias, String group, List<ChatMessage> messages) {
+        CallCancellation cancellation = new CallCancellation();
+        return proxy.complete(modelAlias, group, messages, cancellation)
+                .onCancellation().invoke(cancellation::cancel);
     }
 
     /** The LiteLLM group a call for {@code modelAlias} goes to. */

@@ -58,6 +58,11 @@ public class ProviderSettings {
         return timeoutSeconds;
     }
 
+    /** Most proxy calls in flight at once ({@code OCTOAGENT_LLM_MAX_CONCURRENCY}). */
+    public int maxConcurrency() {
+        return config.llm().maxConcurrency();
+    }
+
     public double temperature() {
         return config.llm().temperature();
     }

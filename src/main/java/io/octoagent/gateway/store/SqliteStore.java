@@ -19,44 +19,42 @@ import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
-import java.util.ArrayList;
-import java.util.List;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.sqlite.JDBC;
 import org.sqlite.SQLiteConfig;
 
 /**
- * The embedded SQLite store: one file, WAL, {@code synchronous=FULL}, foreign keys on.
+ * The embedded SQLite store: one file, WAL, {@code synchronous=FULL}, foreign keys on, in a data
+ * directory this process holds an exclusive lock on.
  *
- * <p>Writes go through a single writer thread that owns the only writable connection. It drains
- * every queued operation into one transaction, runs each under its own savepoint (a failing
- * operation rolls back alone) and commits once: concurrent writers share one fsync (group
- * commit), yet each caller's future completes only after the commit made its rows durable.
- * Reads run on worker threads over a small pool of read-only connections (WAL readers never
- * block the writer). Nothing here ever runs on a Vert.x event loop.
+ * <p>Writes go through the {@link GroupCommitWriter} (one thread, group commit, recovers by
+ * itself from a failed commit). Reads run on worker threads over a small pool of read-only
+ * connections (WAL readers never block the writer). Nothing here ever runs on a Vert.x event loop.
  */
 @Startup
 @ApplicationScoped
 public class SqliteStore {
 
     public static final String DB_FILE = "octoagent.db";
+    private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
 
     private final GatewayConfig config;
     private final Instance<CommitListener> commitListenerBeans;
-    private List<CommitListener> commitListeners = List.of();
-    private final BlockingQueue<PendingWrite<?>> queue = new LinkedBlockingQueue<>();
     private final Executor workers = Infrastructure.getDefaultWorkerPool();
 
     private volatile boolean open;
+    private Instant openedAt;
     private Path dataDir;
-    private Connection writer;
+    private DataDirectoryLock lock;
+    private GroupCommitWriter writer;
     private BlockingQueue<Connection> readers;
-    private Thread writerThread;
 
     public SqliteStore(GatewayConfig config, Instance<CommitListener> commitListeners) {
         this.config = config;
@@ -65,26 +63,33 @@ public class SqliteStore {
 
     @PostConstruct
     void open() {
+        openedAt = Instant.now();
         dataDir = Path.of(config.dataDir()).toAbsolutePath().normalize();
         try {
             Files.createDirectories(dataDir);
-            String url = "jdbc:sqlite:" + dataDir.resolve(DB_FILE);
-            writer = connect(url, false);
-            applySchema(writer);
-            writer.setAutoCommit(false);
+        } catch (IOException e) {
+            throw new StoreUnavailableException("cannot create the data directory " + dataDir + ": " + e.getMessage(), e);
+        }
+        // Before anything reads or writes: a second process on this directory stops here.
+        lock = DataDirectoryLock.acquire(dataDir);
+        String url = "jdbc:sqlite:" + dataDir.resolve(DB_FILE);
+        try {
+            try (Connection schema = connect(url, false)) {
+                applySchema(schema);
+            }
             int readerCount = Math.max(1, config.store().readConnections());
             readers = new ArrayBlockingQueue<>(readerCount);
             for (int i = 0; i < readerCount; i++) {
                 readers.add(connect(url, true));
             }
+            writer = new GroupCommitWriter(() -> connect(url, false), config.store().maxBatch(),
+                    commitListenerBeans.stream().toList(), PROBE_INTERVAL);
+            writer.start();
         } catch (IOException | SQLException e) {
+            lock.close();
             throw new StoreUnavailableException("cannot open the store in " + dataDir + ": " + e.getMessage(), e);
         }
-        commitListeners = commitListenerBeans.stream().toList();
         open = true;
-        writerThread = new Thread(this::writeLoop, "octoagent-store-writer");
-        writerThread.setDaemon(true);
-        writerThread.start();
         Log.infof("Store opened at %s", dataDir.resolve(DB_FILE));
     }
 
@@ -93,8 +98,18 @@ public class SqliteStore {
         return dataDir;
     }
 
+    /** When this process opened the store: files written before then belong to an earlier run. */
+    public Instant openedAt() {
+        return openedAt;
+    }
+
     public boolean isOpen() {
         return open;
+    }
+
+    /** Why the last commit failed, or empty while commits succeed (readiness is DOWN meanwhile). */
+    public Optional<String> writeFailure() {
+        return open ? Optional.ofNullable(writer.failure()) : Optional.of("the store is closed");
     }
 
     /**
@@ -164,70 +179,10 @@ public class SqliteStore {
     }
 
     private <T> CompletableFuture<T> submit(WriteOperation<T> operation) {
-        CompletableFuture<T> future = new CompletableFuture<>();
         if (!open) {
-            future.completeExceptionally(new StoreUnavailableException("the store is closed"));
-            return future;
+            return CompletableFuture.failedFuture(new StoreUnavailableException("the store is closed"));
         }
-        queue.add(new PendingWrite<>(operation, future));
-        return future;
-    }
-
-    private void writeLoop() {
-        List<PendingWrite<?>> batch = new ArrayList<>();
-        int maxBatch = Math.max(1, config.store().maxBatch());
-        while (open || !queue.isEmpty()) {
-            try {
-                PendingWrite<?> first = queue.poll(200, TimeUnit.MILLISECONDS);
-                if (first == null) {
-                    continue;
-                }
-                batch.add(first);
-                queue.drainTo(batch, maxBatch - 1);
-                commitBatch(batch);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                break;
-            } catch (RuntimeException e) {
-                Log.error("Store writer failed a batch", e);
-            } finally {
-                batch.clear();
-            }
-        }
-    }
-
-    private void commitBatch(List<PendingWrite<?>> batch) {
-        long start = System.nanoTime();
-        for (PendingWrite<?> write : batch) {
-            write.runIn(writer);
-        }
-        try {
-            writer.commit();
-        } catch (SQLException e) {
-            rollbackQuietly();
-            StoreUnavailableException failure = new StoreUnavailableException("commit failed: " + e.getMessage(), e);
-            batch.forEach(write -> write.fail(failure));
-            return;
-        }
-        long nanos = System.nanoTime() - start;
-        // Listeners (metrics) and live subscribers hear of the commit before any caller goes on.
-        for (CommitListener listener : commitListeners) {
-            listener.committed(batch.size(), nanos);
-        }
-        for (PendingWrite<?> write : batch) {
-            write.publish();
-        }
-        for (PendingWrite<?> write : batch) {
-            write.complete();
-        }
-    }
-
-    private void rollbackQuietly() {
-        try {
-            writer.rollback();
-        } catch (SQLException e) {
-            Log.warn("Rollback failed", e);
-        }
+        return writer.submit(operation);
     }
 
     @PreDestroy
@@ -236,16 +191,12 @@ public class SqliteStore {
             return;
         }
         open = false;
-        try {
-            writerThread.join(TimeUnit.SECONDS.toMillis(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
-        closeQuietly(writer);
+        writer.close();
         Connection reader;
         while ((reader = readers.poll()) != null) {
             closeQuietly(reader);
         }
+        lock.close();
         Log.info("Store closed");
     }
 
@@ -279,65 +230,6 @@ public class SqliteStore {
         try (Statement statement = connection.createStatement()) {
             for (String sql : SchemaScript.statements(schema)) {
                 statement.execute(sql);
-            }
-        }
-    }
-
-    /** One queued write with its result, captured between the savepoint and the commit. */
-    private static final class PendingWrite<T> {
-        private final WriteOperation<T> operation;
-        private final CompletableFuture<T> future;
-        private WriteContext context;
-        private T result;
-        private Throwable error;
-
-        PendingWrite(WriteOperation<T> operation, CompletableFuture<T> future) {
-            this.operation = operation;
-            this.future = future;
-        }
-
-        void runIn(Connection connection) {
-            context = new WriteContext(connection);
-            try (Statement statement = connection.createStatement()) {
-                statement.execute("SAVEPOINT op");
-                try {
-                    result = operation.apply(context);
-                    statement.execute("RELEASE op");
-                } catch (Throwable t) {
-                    error = t;
-                    statement.execute("ROLLBACK TO op");
-                    statement.execute("RELEASE op");
-                }
-            } catch (SQLException e) {
-                error = error != null ? error : new StoreUnavailableException("write failed: " + e.getMessage(), e);
-            }
-        }
-
-        void publish() {
-            if (error == null) {
-                for (Runnable action : context.afterCommitActions()) {
-                    try {
-                        action.run();
-                    } catch (RuntimeException e) {
-                        Log.warn("An after-commit action failed", e);
-                    }
-                }
-            }
-        }
-
-        void fail(Throwable failure) {
-            error = failure;
-            future.completeExceptionally(failure);
-        }
-
-        void complete() {
-            if (future.isDone()) {
-                return;
-            }
-            if (error != null) {
-                future.completeExceptionally(error);
-            } else {
-                future.complete(result);
             }
         }
     }

@@ -52,8 +52,10 @@ public class TaskLedger {
      * Creates the task with its TASK_CREATED and USER_MESSAGE events, or returns the task an
      * earlier request with the same idempotency key created. The single writer serialises the
      * check and the insert, so concurrent requests with one key create exactly one task.
+     * A new task is admitted by {@code intake} inside the transaction and handed to it once the
+     * transaction commits: its processing starts from the commit, whatever happens to the caller.
      */
-    public Uni<Submission> create(NewTask request) {
+    public Uni<Submission> create(NewTask request, TaskIntake intake) {
         String textHash = Sha256.hex(request.text());
         return store.write(context -> {
             Optional<Event> earlier = events.findByIdempotencyKey(context.connection(), request.idempotencyKey());
@@ -65,7 +67,9 @@ public class TaskLedger {
                 }
                 return new Submission(tasks.find(context.connection(), taskId).orElseThrow(), false);
             }
+            intake.checkRoom();
             String taskId = Ulid.next();
+            context.afterCommit(() -> intake.enqueue(taskId));
             TaskStep step = newStep(context, taskId, TaskStep.newTraceId(), TaskStatus.CREATED, null);
             step.append(EventType.TASK_CREATED, Actor.USER, new TaskCreatedPayload(request.title(),
                     request.threadId(), request.scopeId(), request.channel(), request.senderId()),

@@ -19,30 +19,30 @@ import io.octoagent.gateway.provider.LlmService;
 import io.octoagent.gateway.provider.ModelCallException;
 import io.octoagent.gateway.provider.ModelCallResult;
 import io.octoagent.gateway.store.SqliteStore;
+import io.octoagent.gateway.store.StoreUnavailableException;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Supplier;
 
 /**
  * Runs a task after it was acknowledged: CREATED → RUNNING, the request stored as an artifact,
  * the model called, the answer stored, RUNNING → SUCCEEDED (or FAILED). Each step is one
- * transaction; a cancelled task refuses further steps, and cancelling also stops the call.
+ * transaction; a cancelled task refuses further steps, and cancelling the returned work also
+ * stops the call. When a task runs is the {@link TaskDispatcher}'s decision.
  */
 @ApplicationScoped
 public class TaskPipeline {
 
     static final String REQUEST_ARTIFACT = "llm-request";
     static final String RESPONSE_ARTIFACT = "llm-response";
+    private static final Duration FIRST_STEP_BACKOFF = Duration.ofMillis(100);
+    private static final Duration MAX_STEP_BACKOFF = Duration.ofSeconds(5);
 
     private final SqliteStore store;
     private final TaskStore tasks;
@@ -52,7 +52,6 @@ public class TaskPipeline {
     private final LlmService llm;
     private final ObjectMapper mapper;
     private final TaskMetrics metrics;
-    private final Map<String, Cancellable> inflight = new ConcurrentHashMap<>();
 
     public TaskPipeline(SqliteStore store, TaskStore tasks, EventStore events, TaskLedger ledger,
                         ArtifactStore artifacts, LlmService llm, ObjectMapper mapper, TaskMetrics metrics) {
@@ -74,79 +73,42 @@ public class TaskPipeline {
         }
     }
 
-    /** Starts processing a task in the background; returns at once. */
-    public void start(String taskId) {
-        track(taskId, run(taskId));
-    }
-
-    /** Continues a task a previous process left CREATED or RUNNING. */
-    public void resume(String taskId) {
-        track(taskId, store.read(connection -> tasks.find(connection, taskId).orElseThrow().status())
-                .chain(status -> status == TaskStatus.CREATED ? run(taskId) : resumeRunning(taskId)));
-    }
-
-    /** Stops the in-flight work of a task (its model call included); used after CANCELLED commits. */
-    public void abort(String taskId) {
-        Cancellable running = inflight.remove(taskId);
-        if (running != null) {
-            running.cancel();
-        }
-    }
-
     /**
-     * Stops all in-flight work without recording an outcome (used when the shutdown grace ran
-     * out): the tasks stay RUNNING and are resumed at the next start, rather than being answered
-     * by a fallback because the proxy connection closed under them.
+     * Processes a task from where it stands: a CREATED task from the start, a RUNNING one (left
+     * by a previous process) after closing its dangling call; a finished one not at all.
      */
-    public int abortAll() {
-        int aborted = 0;
-        for (String taskId : List.copyOf(inflight.keySet())) {
-            Cancellable running = inflight.remove(taskId);
-            if (running != null) {
-                running.cancel();
-                aborted++;
-            }
-        }
-        return aborted;
+    public Uni<Void> process(String taskId) {
+        return store.read(connection -> tasks.find(connection, taskId).map(Task::status).orElse(null))
+                .chain(status -> {
+                    if (status == TaskStatus.CREATED) {
+                        return run(taskId);
+                    }
+                    return status == TaskStatus.RUNNING ? resumeRunning(taskId) : Uni.createFrom().voidItem();
+                });
     }
 
-    public int inflightCount() {
-        return inflight.size();
-    }
-
-    /** Waits (blocking) until no task is in flight or {@code timeout} passes; true when idle. */
-    public boolean awaitIdle(Duration timeout) {
-        long deadline = System.nanoTime() + timeout.toNanos();
-        while (!inflight.isEmpty() && System.nanoTime() < deadline) {
-            try {
-                TimeUnit.MILLISECONDS.sleep(50);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                return false;
-            }
-        }
-        return inflight.isEmpty();
-    }
-
-    Uni<Void> run(String taskId) {
+    private Uni<Void> run(String taskId) {
         return loadInput(taskId)
-                .chain(input -> ledger.transition(taskId, TaskStatus.RUNNING, "processing started", Actor.KERNEL)
+                .chain(input -> durably(() -> ledger.transition(taskId, TaskStatus.RUNNING, "processing started",
+                                Actor.KERNEL))
                         .map(started -> newRun(input, started.traceId())))
-                .chain(this::callModel);
+                .chain(this::callModel)
+                .onFailure(TaskNotActiveException.class).recoverWithNull();
     }
 
     private Uni<Void> resumeRunning(String taskId) {
         return loadInput(taskId)
-                .chain(input -> ledger.step(taskId, step -> {
+                .chain(input -> durably(() -> ledger.step(taskId, step -> {
                     closeInterruptedCall(step, input);
                     return newRun(input, step.traceId());
-                }))
+                })))
                 .invoke(run -> TaskLog.info(taskId, run.traceId(), "Resuming task interrupted by a restart"))
-                .chain(this::callModel);
+                .chain(this::callModel)
+                .onFailure(TaskNotActiveException.class).recoverWithNull();
     }
 
     private Uni<Void> callModel(TaskRun run) {
-        return recordRequest(run)
+        return durably(() -> recordRequest(run))
                 .chain(() -> callAndRecordOutcome(run))
                 .replaceWithVoid()
                 .onFailure(TaskNotActiveException.class).recoverWithNull()
@@ -158,8 +120,25 @@ public class TaskPipeline {
         long start = System.nanoTime();
         return llm.call(run.modelAlias(), run.messages())
                 .onItemOrFailure().transformToUni((result, failure) -> failure == null
-                        ? recordAnswer(run, result)
-                        : recordFailure(run, failure, elapsedMs(start)));
+                        ? durably(() -> recordAnswer(run, result))
+                        : durably(() -> recordFailure(run, failure, elapsedMs(start))));
+    }
+
+    /**
+     * Runs a step again while the store refuses commits (a full disk, say), backing off up to
+     * {@link #MAX_STEP_BACKOFF}: an answer already paid for is recorded once the store works
+     * again, never asked for twice, and the task is never left RUNNING by a failed write.
+     * Cancelling the task's work (or the shutdown closing the store) ends the retries.
+     */
+    private <T> Uni<T> durably(Supplier<Uni<? extends T>> step) {
+        return Uni.createFrom().<T>deferred(step)
+                .onFailure(this::storeRefused).invoke(failure -> Log.warnf(
+                        "A task step could not be committed (%s); retrying", failure.getMessage()))
+                .onFailure(this::storeRefused).retry().withBackOff(FIRST_STEP_BACKOFF, MAX_STEP_BACKOFF).indefinitely();
+    }
+
+    private boolean storeRefused(Throwable failure) {
+        return failure instanceof StoreUnavailableException && store.isOpen();
     }
 
     private Uni<Event> recordRequest(TaskRun run) {
@@ -246,28 +225,6 @@ public class TaskPipeline {
     private TaskRun newRun(TaskInput input, String traceId) {
         return new TaskRun(input.taskId(), traceId, input.modelAlias(), llm.runtimeGroup(input.modelAlias()),
                 List.of(ChatMessage.user(input.text())), System.nanoTime());
-    }
-
-    private void track(String taskId, Uni<Void> work) {
-        AtomicReference<Cancellable> self = new AtomicReference<>();
-        AtomicBoolean finished = new AtomicBoolean();
-        Cancellable running = work
-                .onTermination().invoke(() -> {
-                    finished.set(true);
-                    Cancellable mine = self.get();
-                    if (mine != null) {
-                        inflight.remove(taskId, mine);
-                    }
-                })
-                .subscribe().with(
-                        ignored -> {
-                        },
-                        failure -> Log.errorf(failure, "Task %s processing ended with an error", taskId));
-        self.set(running);
-        inflight.put(taskId, running);
-        if (finished.get()) {
-            inflight.remove(taskId, running);
-        }
     }
 
     private static String requestSummary(TaskRun run) {

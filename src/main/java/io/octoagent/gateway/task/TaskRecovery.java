@@ -1,5 +1,6 @@
 package io.octoagent.gateway.task;
 
+import io.octoagent.gateway.artifact.ArtifactStore;
 import io.octoagent.gateway.store.SqliteStore;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.StartupEvent;
@@ -7,26 +8,35 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 import java.util.List;
 
-/** At startup, resumes every task a previous process left CREATED or RUNNING. */
+/**
+ * At startup: removes artifact files a previous process wrote but never committed, then queues
+ * every task it left CREATED or RUNNING, oldest first. They go through the dispatcher like new
+ * work, so a restart never sends more calls to the proxy at once than the concurrency limit.
+ */
 @ApplicationScoped
 public class TaskRecovery {
 
     private final SqliteStore store;
     private final TaskStore tasks;
-    private final TaskPipeline pipeline;
+    private final ArtifactStore artifacts;
+    private final TaskDispatcher dispatcher;
 
-    public TaskRecovery(SqliteStore store, TaskStore tasks, TaskPipeline pipeline) {
+    public TaskRecovery(SqliteStore store, TaskStore tasks, ArtifactStore artifacts, TaskDispatcher dispatcher) {
         this.store = store;
         this.tasks = tasks;
-        this.pipeline = pipeline;
+        this.artifacts = artifacts;
+        this.dispatcher = dispatcher;
     }
 
     void onStart(@Observes StartupEvent event) {
+        int orphans = artifacts.removeOrphanFiles(store.openedAt());
+        Log.infof("Removed %d orphan artifact file(s) left by an earlier run", orphans);
         List<String> unfinished = store.readNow(connection ->
                 tasks.idsWithStatus(connection, TaskStatus.CREATED, TaskStatus.RUNNING));
         if (!unfinished.isEmpty()) {
-            Log.infof("Resuming %d unfinished task(s) left by the previous run", unfinished.size());
-            unfinished.forEach(pipeline::resume);
+            Log.infof("Resuming %d unfinished task(s) left by the previous run (at most %d at once)",
+                    unfinished.size(), dispatcher.maxConcurrency());
+            unfinished.forEach(dispatcher::enqueue);
         }
     }
 }

@@ -24,33 +24,32 @@ public class TaskService {
     private final EventStore events;
     private final ArtifactStore artifacts;
     private final TaskLedger ledger;
-    private final TaskPipeline pipeline;
+    private final TaskDispatcher dispatcher;
     private final SubmitMessageValidator validator;
     private final TaskMetrics metrics;
 
     public TaskService(SqliteStore store, TaskStore tasks, EventStore events, ArtifactStore artifacts,
-                       TaskLedger ledger, TaskPipeline pipeline, SubmitMessageValidator validator, TaskMetrics metrics) {
+                       TaskLedger ledger, TaskDispatcher dispatcher, SubmitMessageValidator validator, TaskMetrics metrics) {
         this.store = store;
         this.tasks = tasks;
         this.events = events;
         this.artifacts = artifacts;
         this.ledger = ledger;
-        this.pipeline = pipeline;
+        this.dispatcher = dispatcher;
         this.validator = validator;
         this.metrics = metrics;
     }
 
-    /** Records the task durably, then starts processing it; a repeated key returns the first task. */
+    /** Records the task durably (its processing starts from that commit); a repeated key returns the first task. */
     public Uni<Submission> submit(SubmitMessageRequest request) {
         return Uni.createFrom().item(() -> validator.validate(request))
-                .chain(ledger::create)
+                .chain(task -> ledger.create(task, dispatcher))
                 .invoke(submission -> {
                     if (submission.created()) {
                         metrics.submitted();
                         Log.infof("Task %s created (alias %s, %d chars)", submission.task().taskId(),
                                 request.modelAlias() == null ? SubmitMessageValidator.DEFAULT_ALIAS : request.modelAlias(),
                                 request.text().length());
-                        pipeline.start(submission.task().taskId());
                     }
                 });
     }
@@ -93,7 +92,7 @@ public class TaskService {
     public Uni<CancelResponse> cancel(String taskId) {
         requireTaskId(taskId);
         return ledger.transition(taskId, TaskStatus.CANCELLED, "cancelled by the owner", Actor.USER)
-                .invoke(() -> pipeline.abort(taskId))
+                .invoke(() -> dispatcher.abort(taskId))
                 .invoke(() -> metrics.finished(TaskStatus.CANCELLED, null))
                 .map(event -> new CancelResponse(taskId, TaskStatus.CANCELLED));
     }

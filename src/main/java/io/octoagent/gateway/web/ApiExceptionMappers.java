@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.octoagent.gateway.artifact.ArtifactCorruptedException;
 import io.octoagent.gateway.artifact.ArtifactNotFoundException;
 import io.octoagent.gateway.store.StoreUnavailableException;
+import io.octoagent.gateway.task.BacklogFullException;
 import io.octoagent.gateway.task.IdempotencyConflictException;
 import io.octoagent.gateway.task.TaskNotActiveException;
 import io.octoagent.gateway.task.TaskNotFoundException;
@@ -49,6 +50,13 @@ public class ApiExceptionMappers {
     public Response corrupted(ArtifactCorruptedException e) {
         Log.error(e.getMessage());
         return error(500, "ARTIFACT_CORRUPTED", e.getMessage());
+    }
+
+    @ServerExceptionMapper
+    public Response backlogFull(BacklogFullException e) {
+        return Response.fromResponse(error(429, "BACKLOG_FULL", e.getMessage()))
+                .header("Retry-After", e.retryAfterSeconds())
+                .build();
     }
 
     @ServerExceptionMapper

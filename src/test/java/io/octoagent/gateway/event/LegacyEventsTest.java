@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.octoagent.gateway.store.SqliteStore;
 import io.octoagent.gateway.task.NewTask;
+import io.octoagent.gateway.task.TaskIntake;
 import io.octoagent.gateway.task.TaskLedger;
 import io.octoagent.gateway.common.Timestamps;
 import io.octoagent.gateway.common.Ulid;
@@ -31,7 +32,7 @@ class LegacyEventsTest {
     @Test
     void oldModelCallPayloadsAreServedWithDefaults() {
         NewTask task = new NewTask("old", "legacy-" + UUID.randomUUID(), "test", "default", "tester", null, "main");
-        String taskId = ledger.create(task).await().atMost(Duration.ofSeconds(10)).task().taskId();
+        String taskId = ledger.create(task, TaskIntake.RECORD_ONLY).await().atMost(Duration.ofSeconds(10)).task().taskId();
         insertRaw(taskId, 3, "MODEL_CALL_COMPLETED", "{\"model_alias\":\"main\",\"response_summary\":\"old answer\","
                 + "\"duration_ms\":12,\"token_usage\":{\"prompt\":7,\"completion\":5,\"total\":12},\"artifact_ref\":\"\"}");
         insertRaw(taskId, 4, "MODEL_CALL_FAILED", "{\"model_alias\":\"main\",\"error_type\":\"timeout\","

@@ -53,6 +53,11 @@ class ProviderSettingsTest {
         }
 
         @Override
+        public int maxConcurrency() {
+            return 64;
+        }
+
+        @Override
         public double temperature() {
             return temperature;
         }
@@ -100,6 +105,11 @@ class ProviderSettingsTest {
         @Override
         public Llm llm() {
             return llm;
+        }
+
+        @Override
+        public int maxBacklog() {
+            throw new UnsupportedOperationException();
         }
 
         @Override

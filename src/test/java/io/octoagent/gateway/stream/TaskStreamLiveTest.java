@@ -14,6 +14,7 @@ import io.octoagent.gateway.store.SqliteStore;
 import io.octoagent.gateway.support.SseClient;
 import io.octoagent.gateway.support.SseClient.Frame;
 import io.octoagent.gateway.task.NewTask;
+import io.octoagent.gateway.task.TaskIntake;
 import io.octoagent.gateway.task.TaskLedger;
 import io.octoagent.gateway.task.TaskService;
 import io.octoagent.gateway.task.TaskStatus;
@@ -191,7 +192,7 @@ class TaskStreamLiveTest {
     /** A task created and moved to RUNNING without the pipeline, so the test alone drives it. */
     private String runningTask() {
         NewTask task = new NewTask("live", "live-" + UUID.randomUUID(), "test", "default", "tester", null, "main");
-        String taskId = ledger.create(task).await().atMost(WAIT).task().taskId();
+        String taskId = ledger.create(task, TaskIntake.RECORD_ONLY).await().atMost(WAIT).task().taskId();
         ledger.transition(taskId, TaskStatus.RUNNING, "test", Actor.KERNEL).await().atMost(WAIT);
         return taskId;
     }

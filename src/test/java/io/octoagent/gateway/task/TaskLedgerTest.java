@@ -122,7 +122,7 @@ class TaskLedgerTest {
 
     private String createOnly(String text) {
         NewTask task = new NewTask(text, "ledger-" + UUID.randomUUID(), "test", "default", "tester", null, "main");
-        return ledger.create(task).await().atMost(WAIT).task().taskId();
+        return ledger.create(task, TaskIntake.RECORD_ONLY).await().atMost(WAIT).task().taskId();
     }
 
     private List<Map<String, Object>> snapshot() {
