@@ -26,6 +26,9 @@ public class LiteLlmProxyStub implements QuarkusTestResourceLifecycleManager {
     public static final String MAIN_ID = "9be9f7c1f2a34c0e8d11aa8a3c6b1d02e6f5a7b8c9d0e1f2a3b4c5d6e7f8a9b0";
     public static final String FALLBACK_ID = "fc8f64f3a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7";
 
+    /** Jetty threads: a delayed answer holds one, and the gateway may have 64 calls in flight. */
+    private static final int STUB_THREADS = 200;
+
     private WireMockServer server;
     private Map<String, String> initArgs = Map.of();
 
@@ -37,10 +40,7 @@ public class LiteLlmProxyStub implements QuarkusTestResourceLifecycleManager {
 
     @Override
     public Map<String, String> start() {
-        server = new WireMockServer(options().port(freePort()));
-        server.start();
-        stubModelInfo(server);
-        stubLiveliness(server);
+        server = standalone();
         Map<String, String> config = new HashMap<>();
         config.put("octoagent.llm.mode", initArgs.getOrDefault("mode", "litellm"));
         config.put("octoagent.llm.fallback", initArgs.getOrDefault("fallback", "echo"));
@@ -67,6 +67,18 @@ public class LiteLlmProxyStub implements QuarkusTestResourceLifecycleManager {
         if (server != null) {
             server.stop();
         }
+    }
+
+    /**
+     * A started stub with the proxy's model info and liveliness, for tests that run the gateway
+     * themselves. Enough server threads that a burst of delayed answers is not queued by the stub.
+     */
+    public static WireMockServer standalone() {
+        WireMockServer server = new WireMockServer(options().port(freePort()).containerThreads(STUB_THREADS));
+        server.start();
+        stubModelInfo(server);
+        stubLiveliness(server);
+        return server;
     }
 
     /** Back to a healthy proxy with no completion stubs and no recorded requests (between tests). */

@@ -76,6 +76,10 @@ public final class PackagedApp implements AutoCloseable {
         return log;
     }
 
+    public long pid() {
+        return process.pid();
+    }
+
     public boolean isAlive() {
         return process.isAlive();
     }
