@@ -31,12 +31,19 @@ public final class RawProxy implements QuarkusTestResourceLifecycleManager, Auto
     private static volatile RawProxy current;
 
     private ServerSocket server;
+    private Map<String, String> extraConfig = Map.of();
     private volatile boolean hang = true;
     private final List<Call> calls = new CopyOnWriteArrayList<>();
 
     /** The proxy of the running test resource. */
     public static RawProxy current() {
         return current;
+    }
+
+    /** Init args are passed on as further gateway settings. */
+    @Override
+    public void init(Map<String, String> initArgs) {
+        extraConfig = initArgs;
     }
 
     @Override
@@ -55,6 +62,7 @@ public final class RawProxy implements QuarkusTestResourceLifecycleManager, Auto
         config.put("octoagent.llm.proxy-url", "http://127.0.0.1:" + server.getLocalPort());
         config.put("octoagent.llm.proxy-key", LiteLlmProxyStub.PROXY_KEY);
         config.put("octoagent.llm.timeout-s", "2");
+        config.putAll(extraConfig);
         return config;
     }
 
