@@ -4,9 +4,11 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.octoagent.gateway.support.Api;
+import io.octoagent.gateway.support.PrometheusText;
 import io.octoagent.gateway.support.RawProxy;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
@@ -27,7 +29,8 @@ import org.junit.jupiter.api.Test;
 @QuarkusTestResource(value = RawProxy.class, restrictToAnnotatedClass = true, initArgs = {
         @ResourceArg(name = "octoagent.llm.max-concurrency", value = "2"),
         @ResourceArg(name = "octoagent.max-backlog", value = "3"),
-        @ResourceArg(name = "octoagent.llm.timeout-s", value = "60")})
+        @ResourceArg(name = "octoagent.llm.timeout-s", value = "60"),
+        @ResourceArg(name = "octoagent.data-dir", value = "target/test-data-backlog")})
 class BacklogFullTest {
 
     @Test
@@ -45,9 +48,9 @@ class BacklogFullTest {
         given().get("/ready").then().statusCode(200)
                 .body("work.inflight", equalTo(2)).body("work.backlog", equalTo(3))
                 .body("work.max_concurrency", equalTo(2)).body("work.max_backlog", equalTo(3));
-        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
-        assertTrue(metrics.contains("octoagent_tasks_backlog 3.0"), "backlog gauge");
-        assertTrue(metrics.contains("octoagent_tasks_inflight 2.0"), "in-flight gauge");
+        PrometheusText metrics = PrometheusText.scrape();
+        assertEquals(3.0, metrics.sum("octoagent_tasks_backlog", Map.of()), "backlog gauge");
+        assertEquals(2.0, metrics.sum("octoagent_tasks_inflight", Map.of()), "in-flight gauge");
 
         String refusedRetryAfter = Api.submit(Map.of("text", "one too many", "idempotency_key", Api.newKey()))
                 .then().statusCode(429)
