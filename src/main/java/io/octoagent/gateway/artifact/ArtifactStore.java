@@ -4,6 +4,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.octoagent.gateway.common.Json;
+import io.octoagent.gateway.common.PrivateFiles;
 import io.octoagent.gateway.common.Sha256;
 import io.octoagent.gateway.common.Timestamps;
 import io.octoagent.gateway.common.Ulid;
@@ -33,6 +34,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -251,8 +253,9 @@ public class ArtifactStore {
 
     private static void writeDurably(Path file, byte[] bytes) {
         try {
-            Files.createDirectories(file.getParent());
-            try (FileChannel channel = FileChannel.open(file, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            PrivateFiles.createDirectories(file.getParent());
+            try (FileChannel channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE_NEW,
+                    StandardOpenOption.WRITE), PrivateFiles.fileAttributes(file.getParent()))) {
                 ByteBuffer buffer = ByteBuffer.wrap(bytes);
                 while (buffer.hasRemaining()) {
                     channel.write(buffer);

@@ -1,6 +1,7 @@
 package io.octoagent.gateway.health;
 
 import io.octoagent.gateway.artifact.ArtifactStore;
+import io.octoagent.gateway.common.PrivateFiles;
 import io.octoagent.gateway.config.GatewayConfig;
 import io.octoagent.gateway.lifecycle.ServiceLifecycle;
 import io.octoagent.gateway.provider.LiteLlmClient;
@@ -69,7 +70,7 @@ public class ReadinessProbe {
         return blocking(() -> {
             Path root = artifacts.root();
             try {
-                Files.createDirectories(root);
+                PrivateFiles.createDirectories(root);
                 Path probe = Files.createTempFile(root, ".ready-", ".probe");
                 Files.delete(probe);
                 return new Check(true, "ok");

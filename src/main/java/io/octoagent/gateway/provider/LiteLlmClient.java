@@ -12,6 +12,7 @@ import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import jakarta.ws.rs.core.Response;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
@@ -63,7 +64,7 @@ public class LiteLlmClient {
                         settings.maxConcurrency() + SPARE_CONNECTIONS)
                 .property("microprofile.rest.client.disable.default.mapper", true)
                 .build(LiteLlmRestClient.class);
-        this.deployments = new ModelInfoCache(mapper, () -> rest.modelInfo(authorization()).map(ProxyReply::of));
+        this.deployments = new ModelInfoCache(mapper, () -> rest.modelInfo(authorization()).map(this::reply));
     }
 
     /**
@@ -83,9 +84,8 @@ public class LiteLlmClient {
         Duration timeout = Duration.ofSeconds(settings.timeoutSeconds());
         return cancellation.guard(rest.chatCompletions(authorization(), request)
                         .ifNoItem().after(timeout).failWith(() -> new TimeoutException("no answer within " + timeout)))
-                .map(ProxyReply::of)
-                .onFailure(LiteLlmClient::isConnectionFailure)
-                .transform(failure -> new ProxyUnreachableException(settings.proxyUrl().toString(), failure))
+                .map(this::reply)
+                .onFailure(LiteLlmClient::isConnectionFailure).transform(this::unreachable)
                 .chain(reply -> toResult(modelAlias, runtimeGroup, reply, start));
     }
 
@@ -103,17 +103,17 @@ public class LiteLlmClient {
     /** {@code GET /health/liveliness} with its own 5 s timeout; never fails. */
     public Uni<ProxyHealth> healthCheck() {
         return rest.liveliness()
-                .map(ProxyReply::of)
+                .map(this::reply)
                 .map(reply -> reply.status() == 200 ? ProxyHealth.OK : ProxyHealth.error("status " + reply.status()))
                 .ifNoItem().after(HEALTH_TIMEOUT).fail()
                 .onFailure().recoverWithItem(failure -> isConnectionFailure(failure)
                         ? ProxyHealth.UNREACHABLE
-                        : ProxyHealth.error(settings.redact(describe(failure))));
+                        : ProxyHealth.error(describe(failure)));
     }
 
     private Uni<ModelCallResult> toResult(String modelAlias, String runtimeGroup, ProxyReply reply, long start) {
         if (reply.status() != 200) {
-            return Uni.createFrom().failure(new ProxyHttpException(reply.status(), settings.redact(errorMessage(reply))));
+            return Uni.createFrom().failure(new ProxyHttpException(reply.status(), errorMessage(reply)));
         }
         JsonNode body;
         try {
@@ -128,16 +128,30 @@ public class LiteLlmClient {
         JsonNode content = choices.get(0).path("message").get("content");
         String text = content == null || content.isNull() ? "" : content.asText();
         TokenUsage usage = CostTracker.parseUsage(body.get("usage"));
-        String bodyModel = body.path("model").asText("");
+        // Parsed JSON may unescape what the raw-text redaction could not see: redact again.
+        String bodyModel = settings.redact(body.path("model").asText(""));
         return deployments.lookup(reply.header(MODEL_ID_HEADER))
                 .map(deployment -> {
                     ServedModel served = ServedModel.of(deployment.orElse(null), bodyModel, prices);
                     CostTracker.Cost cost = costs.price(reply.header(CostTracker.COST_HEADER), usage,
                             deployment.orElse(null), served.name(), served.provider());
-                    return new ModelCallResult(text, modelAlias, served.name(), served.provider(),
+                    return new ModelCallResult(settings.redact(text), modelAlias, settings.redact(served.name()),
+                            settings.redact(served.provider()),
                             (System.nanoTime() - start) / 1_000_000, usage, cost.usd(), cost.unavailable(),
                             cost.source(), false, "");
                 });
+    }
+
+    /** Every reply is redacted before anything reads it: a proxy may echo the key in any field. */
+    private ProxyReply reply(Response response) {
+        return ProxyReply.of(response).redacted(settings::redact);
+    }
+
+    private ProxyUnreachableException unreachable(Throwable failure) {
+        String message = failure.getMessage();
+        return new ProxyUnreachableException(settings.proxyUrl().toString(),
+                message == null || message.isBlank() ? failure.getClass().getSimpleName() : bounded(settings.redact(message)),
+                failure);
     }
 
     private String authorization() {
@@ -153,7 +167,7 @@ public class LiteLlmClient {
         try {
             JsonNode message = mapper.readTree(reply.body()).path("error").path("message");
             if (message.isTextual() && !message.asText().isBlank()) {
-                return bounded(message.asText());
+                return bounded(settings.redact(message.asText()));
             }
         } catch (IOException | RuntimeException e) {
             // not the documented error shape: fall through to the raw body
@@ -173,9 +187,9 @@ public class LiteLlmClient {
                     true, failure);
         }
         if (isConnectionFailure(failure)) {
-            return new ProxyUnreachableException(settings.proxyUrl().toString(), failure);
+            return unreachable(failure);
         }
-        return new ProviderException("proxy_error", "proxy call failed: " + settings.redact(describe(failure)), true,
+        return new ProviderException("proxy_error", "proxy call failed: " + describe(failure), true,
                 failure);
     }
 
@@ -191,9 +205,10 @@ public class LiteLlmClient {
         return false;
     }
 
-    private static String describe(Throwable failure) {
+    /** Redacted first, then cut: a key straddling the cut must not leave its prefix behind. */
+    private String describe(Throwable failure) {
         String message = failure.getMessage();
-        return failure.getClass().getSimpleName() + (message == null ? "" : ": " + bounded(message));
+        return failure.getClass().getSimpleName() + (message == null ? "" : ": " + bounded(settings.redact(message)));
     }
 
     private static String bounded(String text) {

@@ -4,7 +4,12 @@ import io.octoagent.gateway.config.GatewayConfig;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
+import io.quarkus.logging.Log;
 import java.net.URI;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 
 /**
@@ -26,6 +31,8 @@ public class ProviderSettings {
     private URI proxyUrl;
     private int timeoutSeconds;
     private String proxyKey;
+    /** Secrets that came with the settings; {@link #redact} removes each from any text. */
+    private List<String> secrets = List.of();
 
     public ProviderSettings(GatewayConfig config) {
         this.config = config;
@@ -37,8 +44,14 @@ public class ProviderSettings {
         mode = parseEnum(Mode.class, llm.mode(), "OCTOAGENT_LLM_MODE", "litellm, echo");
         fallback = parseEnum(FallbackPolicy.class, llm.fallback(), "OCTOAGENT_LLM_FALLBACK", "echo, none");
         timeoutSeconds = parseTimeout(llm.timeoutS());
-        proxyUrl = parseUrl(llm.proxyUrl());
+        URI configured = parseUrl(llm.proxyUrl());
+        proxyUrl = withoutUserInfo(configured);
         proxyKey = llm.proxyKey().map(String::trim).filter(key -> !key.isEmpty()).orElse(null);
+        secrets = secretsOf(proxyKey, configured.getRawUserInfo());
+        if (configured.getRawUserInfo() != null) {
+            Log.warn("LITELLM_PROXY_URL carries credentials (user-info); they are neither sent nor ever printed: "
+                    + "give the proxy key as LITELLM_PROXY_KEY");
+        }
     }
 
     public Mode mode() {
@@ -49,7 +62,7 @@ public class ProviderSettings {
         return fallback;
     }
 
-    /** Base URL without a trailing slash. */
+    /** Base URL without a trailing slash and without user-info: safe to print. */
     public URI proxyUrl() {
         return proxyUrl;
     }
@@ -72,13 +85,23 @@ public class ProviderSettings {
         return Optional.ofNullable(proxyKey).map(key -> "Bearer " + key);
     }
 
-    /** Removes the proxy key from text that may have come back from the proxy (error messages). */
+    /**
+     * Removes the proxy key (and any credentials the proxy URL carried) from text: everything
+     * that came from the proxy or from an exception passes through here before it is cut short,
+     * stored, logged or shown.
+     */
     public String redact(String text) {
-        if (text == null || proxyKey == null) {
-            return text;
+        if (text == null) {
+            return null;
         }
-        return text.replace(proxyKey, "[redacted]");
+        String clean = text;
+        for (String secret : secrets) {
+            clean = clean.replace(secret, REDACTED);
+        }
+        return clean;
     }
+
+    static final String REDACTED = "[redacted]";
 
     @Override
     public String toString() {
@@ -118,7 +141,39 @@ public class ProviderSettings {
         } catch (IllegalArgumentException | NullPointerException e) {
             // reported below
         }
-        throw new IllegalArgumentException("LITELLM_PROXY_URL='" + value
+        throw new IllegalArgumentException("LITELLM_PROXY_URL='" + maskUserInfo(value)
                 + "' is not valid; accepted values: an http:// or https:// URL such as http://localhost:4000");
+    }
+
+    static URI withoutUserInfo(URI uri) {
+        if (uri.getRawUserInfo() == null) {
+            return uri;
+        }
+        return URI.create(uri.getScheme() + "://" + uri.getRawAuthority().substring(uri.getRawUserInfo().length() + 1)
+                + (uri.getRawPath() == null ? "" : uri.getRawPath()));
+    }
+
+    /** {@code scheme://user:pass@host} → {@code scheme://[redacted]@host}, for messages about a bad value. */
+    static String maskUserInfo(String value) {
+        return value == null ? null : value.replaceAll("(?<=://)[^/@\\s]*@", REDACTED + "@");
+    }
+
+    private static List<String> secretsOf(String key, String rawUserInfo) {
+        List<String> secrets = new ArrayList<>();
+        if (key != null) {
+            secrets.add(key);
+        }
+        if (rawUserInfo != null && !rawUserInfo.isEmpty()) {
+            secrets.add(rawUserInfo);
+            String decoded = URLDecoder.decode(rawUserInfo, StandardCharsets.UTF_8);
+            secrets.add(decoded);
+            int colon = decoded.indexOf(':');
+            if (colon >= 0 && decoded.length() - colon - 1 >= 4) {
+                secrets.add(decoded.substring(colon + 1)); // the password on its own
+            }
+        }
+        // Longest first, so that a secret containing another is removed whole.
+        secrets.sort((a, b) -> b.length() - a.length());
+        return List.copyOf(secrets);
     }
 }

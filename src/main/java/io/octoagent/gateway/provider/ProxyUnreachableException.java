@@ -5,17 +5,13 @@ public class ProxyUnreachableException extends ProviderException {
 
     private final String proxyUrl;
 
-    public ProxyUnreachableException(String proxyUrl, Throwable cause) {
-        super("unreachable", "proxy unreachable: " + proxyUrl + ": " + describe(cause), true, cause);
+    /** {@code proxyUrl} and {@code detail} are printable: no user-info, no key. */
+    public ProxyUnreachableException(String proxyUrl, String detail, Throwable cause) {
+        super("unreachable", "proxy unreachable: " + proxyUrl + ": " + detail, true, cause);
         this.proxyUrl = proxyUrl;
     }
 
     public String proxyUrl() {
         return proxyUrl;
-    }
-
-    private static String describe(Throwable cause) {
-        String message = cause.getMessage();
-        return message == null || message.isBlank() ? cause.getClass().getSimpleName() : message;
     }
 }

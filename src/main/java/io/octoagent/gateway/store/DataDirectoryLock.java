@@ -1,5 +1,6 @@
 package io.octoagent.gateway.store;
 
+import io.octoagent.gateway.common.PrivateFiles;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -9,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.Set;
 
 /**
  * An exclusive lock on the data directory, held for the life of the process: a second process on
@@ -34,8 +36,8 @@ final class DataDirectoryLock implements AutoCloseable {
         Path file = dataDir.resolve(FILE);
         FileChannel channel = null;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ,
-                    StandardOpenOption.WRITE);
+            channel = FileChannel.open(file, Set.of(StandardOpenOption.CREATE, StandardOpenOption.READ,
+                    StandardOpenOption.WRITE), PrivateFiles.fileAttributes(dataDir));
             FileLock lock;
             try {
                 lock = channel.tryLock();

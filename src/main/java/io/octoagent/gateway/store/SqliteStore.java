@@ -1,5 +1,6 @@
 package io.octoagent.gateway.store;
 
+import io.octoagent.gateway.common.PrivateFiles;
 import io.octoagent.gateway.config.GatewayConfig;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
@@ -21,6 +22,7 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
@@ -66,7 +68,12 @@ public class SqliteStore {
         openedAt = Instant.now();
         dataDir = Path.of(config.dataDir()).toAbsolutePath().normalize();
         try {
-            Files.createDirectories(dataDir);
+            PrivateFiles.createDirectories(dataDir);
+            // SQLite gives -wal and -shm the database file's mode: creating it 0600 covers all three.
+            PrivateFiles.createFileIfMissing(dataDir.resolve(DB_FILE));
+            for (String file : List.of(DB_FILE, DB_FILE + "-wal", DB_FILE + "-shm")) {
+                PrivateFiles.restrict(dataDir.resolve(file), PrivateFiles.FILE);
+            }
         } catch (IOException e) {
             throw new StoreUnavailableException("cannot create the data directory " + dataDir + ": " + e.getMessage(), e);
         }

@@ -47,12 +47,17 @@ public class LiteLlmProxyStub implements QuarkusTestResourceLifecycleManager {
         if (initArgs.containsKey("pricing-file")) {
             config.put("octoagent.pricing-file", initArgs.get("pricing-file"));
         }
-        config.put("octoagent.llm.proxy-url", server.baseUrl());
+        // Init arg user-info puts credentials into the URL (they must never be printed).
+        config.put("octoagent.llm.proxy-url", initArgs.containsKey("user-info")
+                ? server.baseUrl().replace("://", "://" + initArgs.get("user-info") + "@") : server.baseUrl());
+        if (initArgs.containsKey("log-file")) {
+            config.put("quarkus.log.file.path", initArgs.get("log-file"));
+        }
         config.put("octoagent.llm.proxy-key", PROXY_KEY);
         config.put("octoagent.llm.timeout-s", "2");
         config.put("quarkus.fault-tolerance.\"io.octoagent.gateway.provider.LiteLlmClient/complete\".circuit-breaker.delay", "2");
         config.put("quarkus.log.file.enabled", "true");
-        config.put("quarkus.log.file.path", "target/provider-test.log");
+        config.putIfAbsent("quarkus.log.file.path", "target/provider-test.log");
         return config;
     }
 

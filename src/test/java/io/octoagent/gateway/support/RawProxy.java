@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -46,9 +47,13 @@ public final class RawProxy implements QuarkusTestResourceLifecycleManager, Auto
         extraConfig = initArgs;
     }
 
+    /** A data directory given as an init arg is emptied first: the test starts from a fresh ledger. */
     @Override
     public Map<String, String> start() {
         try {
+            if (extraConfig.containsKey("octoagent.data-dir")) {
+                TestFiles.deleteTree(Path.of(extraConfig.get("octoagent.data-dir")));
+            }
             server = new ServerSocket(0, 200, InetAddress.getLoopbackAddress());
         } catch (IOException e) {
             throw new IllegalStateException(e);
