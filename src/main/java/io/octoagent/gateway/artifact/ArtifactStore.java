@@ -8,7 +8,7 @@ import io.octoagent.gateway.common.PrivateFiles;
 import io.octoagent.gateway.common.Sha256;
 import io.octoagent.gateway.common.Timestamps;
 import io.octoagent.gateway.common.Ulid;
-import io.octoagent.gateway.config.GatewayConfig;
+import io.octoagent.gateway.config.ServiceSettings;
 import io.octoagent.gateway.event.Actor;
 import io.octoagent.gateway.event.ArtifactCreatedPayload;
 import io.octoagent.gateway.event.EventType;
@@ -53,10 +53,10 @@ public class ArtifactStore {
     private final ObjectMapper mapper;
     private final int inlineMaxBytes;
 
-    public ArtifactStore(SqliteStore store, ObjectMapper mapper, GatewayConfig config) {
+    public ArtifactStore(SqliteStore store, ObjectMapper mapper, ServiceSettings settings) {
         this.store = store;
         this.mapper = mapper;
-        this.inlineMaxBytes = config.artifacts().inlineMaxBytes();
+        this.inlineMaxBytes = settings.inlineMaxBytes();
     }
 
     /** Where artifact files live. */

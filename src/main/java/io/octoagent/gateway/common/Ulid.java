@@ -12,6 +12,7 @@ public final class Ulid {
 
     private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
     private static final Pattern FORMAT = Pattern.compile("[0-7][0-9A-HJKMNP-TV-Z]{25}");
+    /** Initialised at run time in a native image (see quarkus.native.additional-build-args). */
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private static final Generator SHARED = new Generator();

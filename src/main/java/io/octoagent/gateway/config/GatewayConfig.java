@@ -3,11 +3,15 @@ package io.octoagent.gateway.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
-import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
-/** All of the gateway's own settings, under {@code octoagent.*} (environment: {@code OCTOAGENT_*}). */
+/**
+ * All of the gateway's own settings, under {@code octoagent.*} (environment: {@code OCTOAGENT_*}),
+ * as written. Numbers and durations are read as text and checked by {@link ServiceSettings} (and
+ * the provider's by {@code ProviderSettings}), so that a bad value stops startup with a message
+ * naming the environment variable, not the property.
+ */
 @ConfigMapping(prefix = "octoagent")
 public interface GatewayConfig {
 
@@ -32,7 +36,7 @@ public interface GatewayConfig {
      * {@code BACKLOG_FULL} ({@code OCTOAGENT_MAX_BACKLOG}).
      */
     @WithDefault("10000")
-    int maxBacklog();
+    String maxBacklog();
 
     /** A LiteLLM-format price file extending or overriding the bundled prices ({@code OCTOAGENT_PRICING_FILE}). */
     Optional<String> pricingFile();
@@ -40,39 +44,43 @@ public interface GatewayConfig {
     interface Store {
         /** Most write operations grouped into one transaction (one fsync). */
         @WithDefault("256")
-        int maxBatch();
+        String maxBatch();
 
         /** Read-only connections used for queries. */
         @WithDefault("4")
-        int readConnections();
+        String readConnections();
     }
 
     interface Artifacts {
         /** Content up to this many bytes is kept inline in the artifact's part. */
         @WithDefault("4096")
-        int inlineMaxBytes();
+        String inlineMaxBytes();
     }
 
     interface Stream {
         /** Interval of the {@code : heartbeat} comment on open SSE streams. */
         @WithDefault("15s")
-        Duration heartbeat();
+        String heartbeat();
+
+        /** The {@code retry:} delay sent to clients: how long an EventSource waits before it reconnects. */
+        @WithDefault("3s")
+        String retry();
 
         /** Events buffered per subscriber before that (slow) subscriber is dropped. */
         @WithDefault("1024")
-        int subscriberBuffer();
+        String subscriberBuffer();
     }
 
     interface Readiness {
         /** Readiness is DOWN when the data directory has less free space than this. */
         @WithDefault("100")
-        long minFreeDiskMb();
+        String minFreeDiskMb();
     }
 
     interface Shutdown {
         /** How long in-flight tasks may run after SIGTERM before the process exits. */
         @WithDefault("20s")
-        Duration grace();
+        String grace();
     }
 
     interface Llm {
@@ -101,11 +109,11 @@ public interface GatewayConfig {
          * connection pool is sized to match ({@code OCTOAGENT_LLM_MAX_CONCURRENCY}).
          */
         @WithDefault("64")
-        int maxConcurrency();
+        String maxConcurrency();
 
         /** Sampling temperature sent with every call. */
         @WithDefault("0.7")
-        double temperature();
+        String temperature();
 
         /** Semantic aliases by name. */
         Map<String, Alias> aliases();

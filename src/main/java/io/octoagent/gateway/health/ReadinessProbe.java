@@ -2,7 +2,7 @@ package io.octoagent.gateway.health;
 
 import io.octoagent.gateway.artifact.ArtifactStore;
 import io.octoagent.gateway.common.PrivateFiles;
-import io.octoagent.gateway.config.GatewayConfig;
+import io.octoagent.gateway.config.ServiceSettings;
 import io.octoagent.gateway.lifecycle.ServiceLifecycle;
 import io.octoagent.gateway.provider.LiteLlmClient;
 import io.octoagent.gateway.provider.ProviderSettings;
@@ -32,16 +32,16 @@ public class ReadinessProbe {
 
     private final SqliteStore store;
     private final ArtifactStore artifacts;
-    private final GatewayConfig config;
+    private final ServiceSettings settings;
     private final ProviderSettings provider;
     private final LiteLlmClient proxy;
     private final ServiceLifecycle lifecycle;
 
-    public ReadinessProbe(SqliteStore store, ArtifactStore artifacts, GatewayConfig config, ProviderSettings provider,
+    public ReadinessProbe(SqliteStore store, ArtifactStore artifacts, ServiceSettings settings, ProviderSettings provider,
                           LiteLlmClient proxy, ServiceLifecycle lifecycle) {
         this.store = store;
         this.artifacts = artifacts;
-        this.config = config;
+        this.settings = settings;
         this.provider = provider;
         this.proxy = proxy;
         this.lifecycle = lifecycle;
@@ -85,7 +85,7 @@ public class ReadinessProbe {
         return blocking(() -> {
             try {
                 long freeMb = Files.getFileStore(store.dataDir()).getUsableSpace() / (1024 * 1024);
-                return new Check(freeMb >= config.readiness().minFreeDiskMb(), freeMb);
+                return new Check(freeMb >= settings.minFreeDiskMb(), freeMb);
             } catch (IOException e) {
                 return new Check(false, -1L);
             }

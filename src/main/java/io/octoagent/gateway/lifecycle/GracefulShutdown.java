@@ -1,6 +1,6 @@
 package io.octoagent.gateway.lifecycle;
 
-import io.octoagent.gateway.config.GatewayConfig;
+import io.octoagent.gateway.config.ServiceSettings;
 import io.octoagent.gateway.task.TaskDispatcher;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.ShutdownDelayInitiatedEvent;
@@ -18,12 +18,12 @@ public class GracefulShutdown {
 
     private final ServiceLifecycle lifecycle;
     private final TaskDispatcher dispatcher;
-    private final GatewayConfig config;
+    private final ServiceSettings settings;
 
-    public GracefulShutdown(ServiceLifecycle lifecycle, TaskDispatcher dispatcher, GatewayConfig config) {
+    public GracefulShutdown(ServiceLifecycle lifecycle, TaskDispatcher dispatcher, ServiceSettings settings) {
         this.lifecycle = lifecycle;
         this.dispatcher = dispatcher;
-        this.config = config;
+        this.settings = settings;
     }
 
     void onShutdown(@Observes ShutdownDelayInitiatedEvent event) {
@@ -34,8 +34,8 @@ public class GracefulShutdown {
         if (running == 0) {
             return;
         }
-        Log.infof("Shutting down: waiting up to %s for %d in-flight task(s)", config.shutdown().grace(), running);
-        if (dispatcher.awaitIdle(config.shutdown().grace())) {
+        Log.infof("Shutting down: waiting up to %s for %d in-flight task(s)", settings.shutdownGrace(), running);
+        if (dispatcher.awaitIdle(settings.shutdownGrace())) {
             Log.info("All in-flight tasks finished");
         } else {
             // Stop them now: left running, they would see the proxy connection close during the

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.octoagent.gateway.config.GatewayConfig;
 import io.quarkus.logging.Log;
+import io.quarkus.runtime.Startup;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -20,6 +21,8 @@ import java.util.Optional;
  * bundled with the service, extended or overridden entry by entry by a user file
  * ({@code OCTOAGENT_PRICING_FILE}).
  */
+// Built at startup: a bad OCTOAGENT_PRICING_FILE must stop the service, not fail its first call.
+@Startup
 @ApplicationScoped
 public class PriceTable {
 

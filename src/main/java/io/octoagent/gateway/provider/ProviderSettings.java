@@ -1,6 +1,7 @@
 package io.octoagent.gateway.provider;
 
 import io.octoagent.gateway.config.GatewayConfig;
+import io.octoagent.gateway.config.ServiceSettings;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -31,6 +32,8 @@ public class ProviderSettings {
     private URI proxyUrl;
     private int timeoutSeconds;
     private String proxyKey;
+    private int maxConcurrency;
+    private double temperature;
     /** Secrets that came with the settings; {@link #redact} removes each from any text. */
     private List<String> secrets = List.of();
 
@@ -44,6 +47,8 @@ public class ProviderSettings {
         mode = parseEnum(Mode.class, llm.mode(), "OCTOAGENT_LLM_MODE", "litellm, echo");
         fallback = parseEnum(FallbackPolicy.class, llm.fallback(), "OCTOAGENT_LLM_FALLBACK", "echo, none");
         timeoutSeconds = parseTimeout(llm.timeoutS());
+        maxConcurrency = (int) ServiceSettings.whole("OCTOAGENT_LLM_MAX_CONCURRENCY", llm.maxConcurrency(), 1, 10_000);
+        temperature = ServiceSettings.decimal("OCTOAGENT_LLM_TEMPERATURE", llm.temperature(), 0, 2);
         URI configured = parseUrl(llm.proxyUrl());
         proxyUrl = withoutUserInfo(configured);
         proxyKey = llm.proxyKey().map(String::trim).filter(key -> !key.isEmpty()).orElse(null);
@@ -73,11 +78,12 @@ public class ProviderSettings {
 
     /** Most proxy calls in flight at once ({@code OCTOAGENT_LLM_MAX_CONCURRENCY}). */
     public int maxConcurrency() {
-        return config.llm().maxConcurrency();
+        return maxConcurrency;
     }
 
+    /** Sampling temperature sent with every call ({@code OCTOAGENT_LLM_TEMPERATURE}, 0 to 2). */
     public double temperature() {
-        return config.llm().temperature();
+        return temperature;
     }
 
     /** The value of the {@code Authorization} header, when a key is configured. */

@@ -2,6 +2,7 @@ package io.octoagent.gateway.store;
 
 import io.octoagent.gateway.common.PrivateFiles;
 import io.octoagent.gateway.config.GatewayConfig;
+import io.octoagent.gateway.config.ServiceSettings;
 import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
@@ -48,6 +49,7 @@ public class SqliteStore {
     private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
 
     private final GatewayConfig config;
+    private final ServiceSettings settings;
     private final Instance<CommitListener> commitListenerBeans;
     private final Executor workers = Infrastructure.getDefaultWorkerPool();
 
@@ -58,8 +60,9 @@ public class SqliteStore {
     private GroupCommitWriter writer;
     private BlockingQueue<Connection> readers;
 
-    public SqliteStore(GatewayConfig config, Instance<CommitListener> commitListeners) {
+    public SqliteStore(GatewayConfig config, ServiceSettings settings, Instance<CommitListener> commitListeners) {
         this.config = config;
+        this.settings = settings;
         this.commitListenerBeans = commitListeners;
     }
 
@@ -84,12 +87,12 @@ public class SqliteStore {
             try (Connection schema = connect(url, false)) {
                 applySchema(schema);
             }
-            int readerCount = Math.max(1, config.store().readConnections());
+            int readerCount = settings.readConnections();
             readers = new ArrayBlockingQueue<>(readerCount);
             for (int i = 0; i < readerCount; i++) {
                 readers.add(connect(url, true));
             }
-            writer = new GroupCommitWriter(() -> connect(url, false), config.store().maxBatch(),
+            writer = new GroupCommitWriter(() -> connect(url, false), settings.maxBatch(),
                     commitListenerBeans.stream().toList(), PROBE_INTERVAL);
             writer.start();
         } catch (IOException | SQLException e) {

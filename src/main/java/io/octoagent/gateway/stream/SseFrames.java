@@ -11,7 +11,10 @@ import io.octoagent.gateway.task.TaskStatus;
 final class SseFrames {
 
     static final String HEARTBEAT = ": heartbeat\n\n";
-    static final String CONNECTED = ": connected\n\n";
+    /** The first frame: the stream is open, and the reconnection delay an EventSource should use. */
+    static String connected(long retryMillis) {
+        return ": connected\nretry: " + retryMillis + "\n\n";
+    }
 
     private SseFrames() {
     }

@@ -3,7 +3,7 @@ package io.octoagent.gateway.stream;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.octoagent.gateway.common.Json;
 import io.octoagent.gateway.common.Ulid;
-import io.octoagent.gateway.config.GatewayConfig;
+import io.octoagent.gateway.config.ServiceSettings;
 import io.octoagent.gateway.event.Event;
 import io.octoagent.gateway.event.EventStore;
 import io.octoagent.gateway.store.SqliteStore;
@@ -37,18 +37,18 @@ public class TaskStreamRoute {
     private final EventStore events;
     private final TaskEventHub hub;
     private final ObjectMapper mapper;
-    private final GatewayConfig config;
+    private final ServiceSettings settings;
     private final Vertx vertx;
     private final AtomicInteger openStreams = new AtomicInteger();
 
     public TaskStreamRoute(SqliteStore store, TaskStore tasks, EventStore events, TaskEventHub hub,
-                           ObjectMapper mapper, GatewayConfig config, Vertx vertx) {
+                           ObjectMapper mapper, ServiceSettings settings, Vertx vertx) {
         this.store = store;
         this.tasks = tasks;
         this.events = events;
         this.hub = hub;
         this.mapper = mapper;
-        this.config = config;
+        this.settings = settings;
         this.vertx = vertx;
     }
 
@@ -79,7 +79,7 @@ public class TaskStreamRoute {
                 .orElse(request.queryParams().get("last_event_id"));
         Context context = vertx.getOrCreateContext();
         TaskStreamSession session = new TaskStreamSession(taskId, vertx, context, request.response(), hub, mapper,
-                config.stream().subscriberBuffer(), openStreams::decrementAndGet);
+                settings.subscriberBuffer(), openStreams::decrementAndGet);
         // Subscribe before reading the history: nothing committed from now on can be missed.
         session.subscribe();
         store.read(connection -> replay(connection, taskId, lastEventId)).subscribe().with(
@@ -89,9 +89,18 @@ public class TaskStreamRoute {
                         refuse(request, replay.status(), replay.code(), replay.message());
                         return;
                     }
+                    if (replay.terminal() && replay.history().isEmpty()) {
+                        // The client has the final event already: 204 tells an EventSource to stop
+                        // reconnecting (an empty 200 stream would make it retry forever).
+                        session.abandon();
+                        if (!request.response().ended() && !request.response().closed()) {
+                            request.response().setStatusCode(204).end();
+                        }
+                        return;
+                    }
                     openStreams.incrementAndGet();
                     session.start(replay.history(), replay.resumeSeq(), replay.terminal(),
-                            config.stream().heartbeat().toMillis());
+                            settings.heartbeat().toMillis(), settings.streamRetry().toMillis());
                 },
                 failure -> {
                     session.abandon();

@@ -67,7 +67,7 @@ final class TaskStreamSession implements TaskEventHub.Listener {
      * Sends the history (events after {@code resumeSeq}), then whatever arrived meanwhile, and
      * goes live — or ends at once when the task was already terminal and the client has seen it all.
      */
-    void start(List<Event> history, long resumeSeq, boolean taskTerminal, long heartbeatMillis) {
+    void start(List<Event> history, long resumeSeq, boolean taskTerminal, long heartbeatMillis, long retryMillis) {
         if (closed) {
             return;
         }
@@ -83,8 +83,9 @@ final class TaskStreamSession implements TaskEventHub.Listener {
         response.exceptionHandler(ignored -> close());
         response.drainHandler(ignored -> flush());
         lastSentSeq = resumeSeq;
-        // A comment goes out at once, so a client sees the stream open even before the first event.
-        response.write(SseFrames.CONNECTED);
+        // A comment goes out at once, so a client sees the stream open even before the first event;
+        // with it, how long a client should wait before it reconnects.
+        response.write(SseFrames.connected(retryMillis));
         live = true;
         send(history, historyBacklog);
         send(beforeHistory, backlog);

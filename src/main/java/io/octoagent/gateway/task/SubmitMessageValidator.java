@@ -28,6 +28,13 @@ public class SubmitMessageValidator {
         if (request.text() == null || request.text().isBlank()) {
             throw ApiException.validation("text", "must not be blank");
         }
+        wellFormed("text", request.text());
+        wellFormed("idempotency_key", request.idempotencyKey());
+        wellFormed("channel", request.channel());
+        wellFormed("thread_id", request.threadId());
+        wellFormed("sender_id", request.senderId());
+        wellFormed("sender_name", request.senderName());
+        wellFormed("model_alias", request.modelAlias());
         String key = request.idempotencyKey();
         if (key == null || key.isEmpty() || key.length() > 128) {
             throw ApiException.validation("idempotency_key", "must be 1 to 128 characters");
@@ -45,6 +52,24 @@ public class SubmitMessageValidator {
                     + "'; valid: " + String.join(", ", aliases.acceptedNames()));
         }
         return new NewTask(request.text(), key, channel, threadId, senderId, senderName, alias);
+    }
+
+    /**
+     * Refuses text with a lone UTF-16 surrogate (a JSON {@code "\ud800"} escape): it has no UTF-8
+     * form, so storing it would replace it silently, and two different keys could become one.
+     */
+    static void wellFormed(String field, String value) {
+        if (value == null) {
+            return;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (Character.isHighSurrogate(c) && i + 1 < value.length() && Character.isLowSurrogate(value.charAt(i + 1))) {
+                i++;
+            } else if (Character.isSurrogate(c)) {
+                throw ApiException.validation(field, "is not valid Unicode (a lone surrogate at index " + i + ")");
+            }
+        }
     }
 
     private static String orDefault(String value, String fallback) {

@@ -1,6 +1,6 @@
 package io.octoagent.gateway.task;
 
-import io.octoagent.gateway.config.GatewayConfig;
+import io.octoagent.gateway.config.ServiceSettings;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -34,10 +34,10 @@ public class TaskDispatcher implements TaskIntake {
     private final DrainRate drained = new DrainRate();
     private boolean dispatching = true;
 
-    public TaskDispatcher(TaskPipeline pipeline, GatewayConfig config) {
+    public TaskDispatcher(TaskPipeline pipeline, ServiceSettings settings) {
         this.pipeline = pipeline;
-        this.maxConcurrency = Math.max(1, config.llm().maxConcurrency());
-        this.maxBacklog = Math.max(0, config.maxBacklog());
+        this.maxConcurrency = settings.maxConcurrency();
+        this.maxBacklog = settings.maxBacklog();
     }
 
     /** Queues a task for processing (a task already queued or running is left as it is). */

@@ -46,6 +46,16 @@ public class RequestEdgeFilter {
         context.next();
     }
 
+    /** This request's id; one is made (and echoed) if the request failed before this filter ran. */
+    static String requestIdOf(RoutingContext context) {
+        String requestId = context.get("request_id");
+        if (requestId == null) {
+            requestId = Ulid.next();
+            context.put("request_id", requestId);
+        }
+        return requestId;
+    }
+
     private static boolean tooLarge(String contentLength) {
         try {
             return Long.parseLong(contentLength.trim()) > MAX_BODY_BYTES;

@@ -25,7 +25,7 @@ class ProviderSettingsTest {
         Optional<String> proxyKey = Optional.empty();
         String timeoutS = "30";
         String fallback = "echo";
-        double temperature = 0.7;
+        String temperature = "0.7";
 
         @Override
         public String mode() {
@@ -53,12 +53,12 @@ class ProviderSettingsTest {
         }
 
         @Override
-        public int maxConcurrency() {
-            return 64;
+        public String maxConcurrency() {
+            return "64";
         }
 
         @Override
-        public double temperature() {
+        public String temperature() {
             return temperature;
         }
 
@@ -108,7 +108,7 @@ class ProviderSettingsTest {
         }
 
         @Override
-        public int maxBacklog() {
+        public String maxBacklog() {
             throw new UnsupportedOperationException();
         }
 

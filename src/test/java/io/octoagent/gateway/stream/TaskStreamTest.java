@@ -62,13 +62,28 @@ class TaskStreamTest {
     }
 
     @Test
-    void resumingAfterTheFinalEventClosesAtOnce() throws Exception {
+    void resumingAfterTheFinalEventIs204SoAnEventSourceStopsReconnecting() throws Exception {
         String taskId = Api.submitText("already done");
         List<String> ids = Api.awaitTerminal(taskId).getList("events.event_id");
         try (SseClient client = SseClient.open(RestAssured.port, "/api/stream/task/" + taskId,
-                Map.of("Last-Event-ID", ids.get(ids.size() - 1)), true)) {
-            assertEquals(200, client.status());
-            assertEquals(List.of(), client.eventsUntilEnd(WAIT));
+                Map.of("Last-Event-ID", ids.get(ids.size() - 1)), false)) {
+            assertEquals(204, client.status());
+            assertEquals(null, client.header("content-type"));
+        }
+        try (SseClient client = SseClient.open(RestAssured.port, "/api/stream/task/" + taskId
+                + "?last_event_id=" + ids.get(ids.size() - 1), Map.of(), false)) {
+            assertEquals(204, client.status());
+        }
+    }
+
+    @Test
+    void theStreamTellsClientsHowLongToWaitBeforeReconnecting() throws Exception {
+        String taskId = Api.submitText("how long?");
+        Api.awaitTerminal(taskId);
+        try (SseClient client = SseClient.open(RestAssured.port, "/api/stream/task/" + taskId)) {
+            Frame first = client.next(WAIT);
+            assertEquals("connected", first.comment());
+            assertEquals("3000", first.retry(), "the default OCTOAGENT_STREAM_RETRY of 3 s");
         }
     }
 

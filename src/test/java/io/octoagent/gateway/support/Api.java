@@ -27,6 +27,11 @@ public final class Api {
         return given().contentType(ContentType.JSON).body(body).post("/api/message");
     }
 
+    /** Posts {@code json} exactly as written. */
+    public static Response submitRaw(String json) {
+        return given().contentType(ContentType.JSON).body(json).post("/api/message");
+    }
+
     /** Submits {@code text} with a fresh idempotency key and returns the new task id. */
     public static String submitText(String text) {
         return submit(Map.of("text", text, "idempotency_key", newKey()))

@@ -22,14 +22,17 @@ import java.util.concurrent.TimeUnit;
  */
 public final class SseClient implements AutoCloseable {
 
-    /** One SSE message, or a comment line (heartbeat) when {@code comment} is set. */
-    public record Frame(String id, String event, String data, String comment) {
+    /**
+     * One SSE message, or a comment line (heartbeat) when {@code comment} is set; {@code retry} is
+     * the frame's reconnection delay field, if it has one.
+     */
+    public record Frame(String id, String event, String data, String comment, String retry) {
         public boolean isComment() {
             return comment != null;
         }
     }
 
-    private static final Frame END = new Frame(null, null, null, null);
+    private static final Frame END = new Frame(null, null, null, null, null);
 
     private final Socket socket;
     private final InputStream in;
@@ -186,8 +189,11 @@ public final class SseClient implements AutoCloseable {
         String event = null;
         StringBuilder data = null;
         String comment = null;
+        String retry = null;
         for (String line : block.split("\n")) {
-            if (line.startsWith(":")) {
+            if (line.startsWith("retry: ")) {
+                retry = line.substring(7);
+            } else if (line.startsWith(":")) {
                 comment = line.substring(1).trim();
             } else if (line.startsWith("id: ")) {
                 id = line.substring(4);
@@ -198,9 +204,9 @@ public final class SseClient implements AutoCloseable {
             }
         }
         if (id == null && event == null && data == null) {
-            return new Frame(null, null, null, comment == null ? "" : comment);
+            return new Frame(null, null, null, comment == null ? "" : comment, retry);
         }
-        return new Frame(id, event, data == null ? null : data.toString(), null);
+        return new Frame(id, event, data == null ? null : data.toString(), null, retry);
     }
 
     private static String readLine(InputStream in) throws IOException {

@@ -1,0 +1,45 @@
+package io.octoagent.gateway.config;
+
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.octoagent.gateway.support.PackagedApp;
+import io.octoagent.gateway.support.TestFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * A bad setting stops the packaged jar at startup with a message that names the environment
+ * variable — not a service that starts and then degrades (every paid answer an echo, an ERROR on
+ * every stream) or a message that names only the property.
+ */
+class ConfigFailsFastIT {
+
+    @ParameterizedTest(name = "{0}={1}")
+    @CsvSource({
+            "OCTOAGENT_PRICING_FILE, /nonexistent/prices.json",
+            "OCTOAGENT_STREAM_HEARTBEAT, 0s",
+            "OCTOAGENT_SHUTDOWN_GRACE, soon",
+            "OCTOAGENT_STORE_MAX_BATCH, lots",
+            "OCTOAGENT_LLM_MAX_CONCURRENCY, 0",
+            "OCTOAGENT_LLM_TEMPERATURE, hot",
+    })
+    void aBadValueStopsStartupNamingTheVariable(String variable, String value) throws Exception {
+        PackagedApp.assertBuilt();
+        Path dataDir = Files.createTempDirectory("octoagent-config-");
+        Path log = Path.of("target", "config-fails-fast-" + variable + ".log");
+        try (PackagedApp app = PackagedApp.start(dataDir, Map.of(variable, value, "OCTOAGENT_LLM_MODE", "echo"), log)) {
+            assertTrue(app.awaitExit(Duration.ofSeconds(60)), variable + "=" + value + " did not stop the service");
+            assertNotEquals(0, app.exitCode());
+            String output = Files.readString(log);
+            assertTrue(output.contains(variable + "='" + value + "'"), "the message names " + variable + ":\n"
+                    + app.logTail());
+        } finally {
+            TestFiles.deleteTree(dataDir);
+        }
+    }
+}
