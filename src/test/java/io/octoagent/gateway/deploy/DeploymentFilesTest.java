@@ -38,18 +38,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  */
 class DeploymentFilesTest {
 
-    /** The environment variables the gateway reads: these and only these. */
-    private static final Set<String> APP_VARIABLES = Set.of(
-            "OCTOAGENT_DATA_DIR",
-            "OCTOAGENT_LLM_MODE",
-            "LITELLM_PROXY_URL",
-            "LITELLM_PROXY_KEY",
-            "OCTOAGENT_LLM_TIMEOUT_S",
-            "OCTOAGENT_LLM_FALLBACK",
-            "OCTOAGENT_PRICING_FILE",
-            "OCTOAGENT_SHUTDOWN_GRACE",
-            "OCTOAGENT_READINESS_MIN_FREE_DISK_MB",
-            "OCTOAGENT_STREAM_HEARTBEAT");
+    /** The environment variables the gateway reads (from its configuration mapping): these and only these. */
+    private static final Set<String> APP_VARIABLES = ConfiguredVariables.all();
 
     /** Variables only Docker Compose uses (substitutions), never the gateway. */
     private static final Set<String> COMPOSE_ONLY_VARIABLES = Set.of("LITELLM_MASTER_KEY", "GATEWAY_PORT", "LITELLM_PORT");
@@ -64,6 +54,14 @@ class DeploymentFilesTest {
     private static final Pattern SUBSTITUTION = Pattern.compile("\\$\\{([A-Z_][A-Z0-9_]*)");
 
     private static final Path BASE = Path.of("").toAbsolutePath();
+
+    /** Quarkus's Prometheus endpoint (not moved in application.yaml, which a test checks). */
+    private static final String METRICS_PATH = "/q/metrics";
+
+    private static int appHttpPort() {
+        Map<String, Object> yaml = loadOne("src/main/resources/application.yaml");
+        return (Integer) map(map(yaml.get("quarkus"), "quarkus").get("http"), "quarkus.http").get("port");
+    }
 
     // ---------------------------------------------------------------- docker-compose.litellm.yml
 
@@ -435,16 +433,80 @@ class DeploymentFilesTest {
     }
 
     @Test
-    void secretHoldsNoValue() {
-        Map<String, Object> secret = kubernetesDocument("secret.yaml", "Secret");
-        for (String field : List.of("stringData", "data")) {
-            Object values = secret.get(field);
-            if (values != null) {
-                map(values, "Secret." + field).forEach((key, value) -> assertTrue(value == null || String.valueOf(value).isEmpty(),
-                        "Secret." + field + "." + key + " has a value; the committed Secret must be an empty placeholder"));
-            }
+    void theSecretIsGeneratedFromALocalFileNeverCommitted() {
+        Map<String, Object> kustomization = loadOne("deploy/kubernetes/kustomization.yaml");
+        List<String> resources = strings(kustomization.get("resources"), "kustomization resources");
+        for (String resource : resources) {
+            assertFalse(read("deploy/kubernetes/" + resource).contains("kind: Secret"),
+                    resource + " is a committed Secret: applying it would reset the proxy key");
         }
-        assertTrue(String.valueOf(secret.get("stringData")).contains("LITELLM_PROXY_KEY"), "Secret should declare LITELLM_PROXY_KEY");
+        List<Object> generators = list(kustomization.get("secretGenerator"), "kustomization secretGenerator");
+        assertEquals(1, generators.size());
+        Map<String, Object> generator = map(generators.get(0), "secretGenerator[0]");
+        assertEquals("octoagent-gateway", generator.get("name"), "the generated Secret is the one envFrom names");
+        assertEquals(List.of("gateway-secret.env"), strings(generator.get("envs"), "secretGenerator envs"));
+        Map<String, String> example = parseEnvFile("deploy/kubernetes/gateway-secret.env.example");
+        assertEquals(Map.of("LITELLM_PROXY_KEY", ""), example, "the example declares the key, empty");
+        assertTrue(read(".gitignore").lines().anyMatch("deploy/kubernetes/gateway-secret.env"::equals),
+                ".gitignore must keep the real gateway-secret.env out");
+        String secretRef = String.valueOf(list(gatewayContainer().get("envFrom"), "envFrom"));
+        assertTrue(secretRef.contains("name=octoagent-gateway"), "envFrom names the generated Secret: " + secretRef);
+    }
+
+    @Test
+    void prometheusIsToldWhereToScrapeAndItMatchesTheApp() {
+        Map<String, Object> template = map(map(deployment().get("spec"), "Deployment.spec").get("template"), "template");
+        Map<String, Object> annotations = map(map(template.get("metadata"), "template.metadata").get("annotations"),
+                "template annotations");
+        assertEquals("true", annotations.get("prometheus.io/scrape"));
+        assertEquals(String.valueOf(appHttpPort()), annotations.get("prometheus.io/port"), "scrape port = the app's port");
+        assertEquals(METRICS_PATH, annotations.get("prometheus.io/path"), "scrape path = the app's metrics path");
+        assertFalse(read("src/main/resources/application.yaml").contains("prometheus:"),
+                "application.yaml moves the metrics path; update the scrape settings with it");
+
+        Map<String, Object> monitor = loadOne("deploy/kubernetes/examples/servicemonitor.yaml");
+        assertEquals("ServiceMonitor", monitor.get("kind"));
+        Map<String, Object> endpoint = map(list(map(monitor.get("spec"), "ServiceMonitor.spec").get("endpoints"),
+                "endpoints").get(0), "endpoints[0]");
+        Map<String, Object> servicePort = map(list(map(kubernetesDocument("service.yaml", "Service").get("spec"),
+                "Service.spec").get("ports"), "Service ports").get(0), "Service ports[0]");
+        assertEquals(servicePort.get("name"), endpoint.get("port"), "the ServiceMonitor scrapes the Service's port");
+        assertEquals(METRICS_PATH, endpoint.get("path"));
+    }
+
+    @Test
+    void theImagesTheFilesNameAreTheImagesTheDocumentedBuildsProduce() {
+        String readme = read("README.md");
+        String image = string(gatewayContainer().get("image"), "containers[].image");
+        assertTrue(readme.contains("Dockerfile.native -t " + image + " "), "the README builds no " + image);
+        assertTrue(read("src/main/docker/Dockerfile.native").contains("-t " + image + " "),
+                "Dockerfile.native's own build line tags another image than the Deployment's " + image);
+        String composeImage = string(gatewayService().get("image"), "services.gateway.image");
+        assertTrue(readme.contains("-t\n" + composeImage) || readme.contains("-t " + composeImage)
+                || readme.replace("\n", " ").contains("-t " + composeImage), "the README builds no " + composeImage);
+        assertTrue(read("src/main/docker/Dockerfile.jvm").contains("-t " + composeImage + " "),
+                "Dockerfile.jvm's own build line tags another image than Compose's " + composeImage);
+    }
+
+    @Test
+    void silentConnectionsAreClosedWithinAMinute() {
+        Map<String, Object> http = map(map(loadOne("src/main/resources/application.yaml").get("quarkus"), "quarkus")
+                .get("http"), "quarkus.http");
+        Matcher seconds = Pattern.compile("(\\d+)s").matcher(String.valueOf(http.get("idle-timeout")));
+        assertTrue(seconds.matches() && Integer.parseInt(seconds.group(1)) <= 60,
+                "quarkus.http.idle-timeout should be set, in seconds, at most 60 (Quarkus's default is 30 minutes): "
+                        + http.get("idle-timeout"));
+    }
+
+    @Test
+    void theReadmeConfigurationTableListsEverySettingTheAppReads() {
+        Set<String> documented = new TreeSet<>();
+        Matcher row = Pattern.compile("(?m)^\\| `([A-Z][A-Z0-9_]+)` \\|").matcher(read("README.md"));
+        while (row.find()) {
+            documented.add(row.group(1));
+        }
+        documented.remove("QUARKUS_HTTP_PORT");
+        assertEquals(new TreeSet<>(APP_VARIABLES), documented, "README configuration table vs the configuration mapping");
     }
 
     @Test
