@@ -97,7 +97,7 @@ public interface GatewayConfig {
 
         /** Per-call timeout in seconds, at least 1 ({@code OCTOAGENT_LLM_TIMEOUT_S}). */
         @WithName("timeout-s")
-        @WithDefault("30")
+        @WithDefault("60")
         String timeoutS();
 
         /** What answers when the proxy fails: {@code echo} or {@code none} ({@code OCTOAGENT_LLM_FALLBACK}). */
@@ -110,6 +110,13 @@ public interface GatewayConfig {
          */
         @WithDefault("64")
         String maxConcurrency();
+
+        /**
+         * How long an open circuit breaker (one per runtime group) waits before it lets a probe
+         * call through ({@code OCTOAGENT_LLM_BREAKER_DELAY}).
+         */
+        @WithDefault("30s")
+        String breakerDelay();
 
         /** Sampling temperature sent with every call. */
         @WithDefault("0.7")

@@ -18,5 +18,10 @@ public record ModelCallCompletedPayload(
         String costSource,
         @JsonProperty("is_fallback") boolean isFallback,
         String fallbackReason,
-        String artifactRef) {
+        String artifactRef,
+        String requestedGroup,
+        String servedGroup,
+        boolean proxyFallback,
+        int proxyRetries,
+        String proxyCallId) {
 }

@@ -23,6 +23,7 @@ public class LlmMetrics {
     private final MeterRegistry registry;
     private final BoundedTagValues models = new BoundedTagValues(MAX_MODEL_NAMES);
     private final BoundedTagValues providers = new BoundedTagValues(MAX_MODEL_NAMES);
+    private final BoundedTagValues groups = new BoundedTagValues(MAX_MODEL_NAMES);
 
     public LlmMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -53,7 +54,15 @@ public class LlmMetrics {
             Counter.builder("octoagent.llm.fallbacks")
                     .description("Calls answered by the echo fallback, by what failed")
                     .tags("model_alias", result.modelAlias(), "runtime_group", runtimeGroup,
-                            "reason", FallbackReasonKind.of(result.fallbackReason()))
+                            "reason", result.fallbackKind().isEmpty() ? "other" : result.fallbackKind())
+                    .register(registry).increment();
+        }
+        if (result.route() != null && result.route().proxyFallback()) {
+            // The groups are the runtime groups the proxy is configured with: a bounded set.
+            Counter.builder("octoagent.llm.proxy.fallbacks")
+                    .description("Calls the proxy answered from another group than the one requested (its own fallback)")
+                    .tags("requested_group", result.route().requestedGroup(), "served_group",
+                            groups.of(result.route().servedGroup()))
                     .register(registry).increment();
         }
     }

@@ -16,7 +16,7 @@ final class CallCancellation {
     private static final Runnable CANCELLED = () -> {
     };
 
-    /** null before the call starts, the way to stop it while it runs, {@link #CANCELLED} after cancel. */
+    /** null before a call starts, the way to stop the running call, {@link #CANCELLED} after cancel. */
     private final AtomicReference<Runnable> stopper = new AtomicReference<>();
 
     /** Stops the call now, or prevents it from starting. */
@@ -38,7 +38,12 @@ final class CallCancellation {
                 running.cancel();
                 emitter.fail(new CallCancelledException());
             };
-            if (!stopper.compareAndSet(null, stop)) {
+            // One call at a time: a retried call replaces the stopper of the one before it.
+            Runnable current = stopper.get();
+            while (current != CANCELLED && !stopper.compareAndSet(current, stop)) {
+                current = stopper.get();
+            }
+            if (current == CANCELLED) {
                 stop.run(); // cancelled while subscribing
             }
         });

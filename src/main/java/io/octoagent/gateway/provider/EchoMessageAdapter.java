@@ -12,8 +12,9 @@ public class EchoMessageAdapter {
     public ModelCallResult answer(String modelAlias, List<ChatMessage> messages) {
         long start = System.nanoTime();
         String content = "Echo: " + ChatMessage.lastUserContent(messages);
-        // Echo costs nothing, and that is known, so the price is not "unavailable".
+        // Echo costs nothing by definition: no table priced it (cost_source "none"), and it is not
+        // "unavailable" either.
         return new ModelCallResult(content, modelAlias, MODEL, MODEL, (System.nanoTime() - start) / 1_000_000,
-                TokenUsage.NONE, 0.0, false, CostSource.PRICE_TABLE, false, "");
+                TokenUsage.NONE, 0.0, false, CostSource.NONE, false, "", "", null);
     }
 }

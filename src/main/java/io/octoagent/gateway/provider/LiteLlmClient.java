@@ -4,41 +4,49 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.logging.Log;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.util.TypeLiteral;
+import jakarta.ws.rs.core.Response;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
-import jakarta.ws.rs.core.Response;
 import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
-import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
-import org.eclipse.microprofile.faulttolerance.Fallback;
-import io.smallrye.faulttolerance.api.CircuitBreakerName;
-import org.jboss.resteasy.reactive.client.api.QuarkusRestClientProperties;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+import org.jboss.resteasy.reactive.client.api.QuarkusRestClientProperties;
 
 /**
- * The guarded LiteLLM Proxy client. {@link #complete} is protected by a timeout (from
- * {@code OCTOAGENT_LLM_TIMEOUT_S}), a circuit breaker that counts only timeouts — a hung proxy
- * stops costing a full timeout per task and is probed again after the breaker's delay — and a
- * fallback to the echo model. A refused connection fails fast and is not held against the
- * proxy, so the first call after it comes back reaches it (lazy probe, no "degraded" flag).
+ * The guarded LiteLLM Proxy client. Each call has a timeout on the HTTP request itself (from
+ * {@code OCTOAGENT_LLM_TIMEOUT_S}); each runtime group has its own circuit breaker that counts
+ * only timeouts — a hung deployment stops costing a full timeout per task, is probed again after
+ * the breaker's delay, and cannot degrade the other groups — and every failure except a
+ * cancellation falls back to the echo model. A refused connection fails fast and is not held
+ * against the proxy, so the first call after it comes back reaches it (no "degraded" flag).
  */
 @ApplicationScoped
 public class LiteLlmClient {
 
-    /** The circuit breaker's name, for {@code CircuitBreakerMaintenance}. */
-    public static final String BREAKER = "litellm-proxy";
+    /** Breakers are named {@code litellm-<runtime group>}, for {@code CircuitBreakerMaintenance}. */
+    public static final String BREAKER_PREFIX = "litellm-";
     static final String MODEL_ID_HEADER = "x-litellm-model-id";
     /** Connections beyond the call slots, so health checks and /model/info never queue behind calls. */
     static final int SPARE_CONNECTIONS = 4;
     static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(2);
     static final Duration HEALTH_TIMEOUT = Duration.ofSeconds(5);
+    /** How long an authenticated health probe's answer is reused: probes every few seconds cost nothing. */
+    static final Duration HEALTH_CACHE = Duration.ofSeconds(10);
+    /** Time the retried call must still have after waiting out a 429's Retry-After. */
+    static final Duration RETRY_MARGIN = Duration.ofMillis(500);
+    private static final TypeLiteral<Uni<ModelCallResult>> UNI_RESULT = new TypeLiteral<>() {
+    };
 
     private final LiteLlmRestClient rest;
     private final ProviderSettings settings;
@@ -47,6 +55,8 @@ public class LiteLlmClient {
     private final EchoMessageAdapter echo;
     private final ObjectMapper mapper;
     private final ModelInfoCache deployments;
+    private final Map<String, Guard> breakers = new ConcurrentHashMap<>();
+    private volatile CachedHealth health;
 
     public LiteLlmClient(ProviderSettings settings, CostTracker costs, PriceTable prices, EchoMessageAdapter echo,
                          ObjectMapper mapper) {
@@ -68,52 +78,127 @@ public class LiteLlmClient {
     }
 
     /**
-     * One chat completion through the proxy, for the given alias and runtime group. The timeout
-     * runs on the HTTP request itself (its subscription is the request going out, and the pool
-     * holds a connection for every call the dispatcher lets run), and firing it, like
-     * {@code cancellation}, closes the connection at once.
+     * One chat completion through the proxy for the given alias and runtime group, behind that
+     * group's breaker; the echo model answers when it fails (unless it was cancelled).
      */
-    @CircuitBreaker(failOn = TimeoutException.class, requestVolumeThreshold = 4, failureRatio = 0.5,
-            delay = 30, delayUnit = ChronoUnit.SECONDS, successThreshold = 1)
-    @CircuitBreakerName(BREAKER)
-    @Fallback(fallbackMethod = "fallbackComplete", skipOn = CallCancelledException.class)
     public Uni<ModelCallResult> complete(String modelAlias, String runtimeGroup, List<ChatMessage> messages,
                                          CallCancellation cancellation) {
         long start = System.nanoTime();
+        return breakerOf(runtimeGroup).get(() -> callOnce(modelAlias, runtimeGroup, messages, cancellation, start)
+                        .onFailure(failure -> rateLimitRetryDelay(failure, start) != null)
+                        .recoverWithUni(failure -> callAgainAfter(rateLimitRetryDelay(failure, start), modelAlias,
+                                runtimeGroup, messages, cancellation, start)), UNI_RESULT)
+                .onFailure(failure -> !(failure instanceof CallCancelledException))
+                .recoverWithUni(failure -> fallback(modelAlias, runtimeGroup, messages, failure));
+    }
+
+    /**
+     * The HTTP request, with the time left of the call's budget as its timeout: it measures the
+     * call on the wire, and firing it, like {@code cancellation}, closes the connection at once.
+     */
+    private Uni<ModelCallResult> callOnce(String modelAlias, String runtimeGroup, List<ChatMessage> messages,
+                                          CallCancellation cancellation, long start) {
         ChatCompletionRequest request = new ChatCompletionRequest(runtimeGroup, messages, settings.temperature(), null);
-        Duration timeout = Duration.ofSeconds(settings.timeoutSeconds());
+        Duration left = remaining(start);
         return cancellation.guard(rest.chatCompletions(authorization(), request)
-                        .ifNoItem().after(timeout).failWith(() -> new TimeoutException("no answer within " + timeout)))
+                        .ifNoItem().after(left).failWith(() -> new TimeoutException("no answer within " + left)))
                 .map(this::reply)
                 .onFailure(LiteLlmClient::isConnectionFailure).transform(this::unreachable)
                 .chain(reply -> toResult(modelAlias, runtimeGroup, reply, start));
     }
 
+    /** One more try after the proxy's Retry-After (a 429 is worth one retry when the budget allows). */
+    private Uni<ModelCallResult> callAgainAfter(Duration delay, String modelAlias, String runtimeGroup,
+                                                List<ChatMessage> messages, CallCancellation cancellation, long start) {
+        Log.infof("Group %s is rate limited; trying again in %d s as the proxy asks", runtimeGroup, delay.toSeconds());
+        return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
+                .chain(() -> callOnce(modelAlias, runtimeGroup, messages, cancellation, start));
+    }
+
+    /** The proxy's Retry-After when {@code failure} is a first 429 and waiting still leaves time to call. */
+    private Duration rateLimitRetryDelay(Throwable failure, long start) {
+        if (!(failure instanceof ProxyHttpException) || ((ProxyHttpException) failure).status() != 429
+                || ((ProxyHttpException) failure).retryAfterSeconds() == null) {
+            return null;
+        }
+        Duration delay = Duration.ofSeconds(((ProxyHttpException) failure).retryAfterSeconds());
+        return delay.plus(RETRY_MARGIN).compareTo(remaining(start)) < 0 ? delay : null;
+    }
+
+    private Duration remaining(long start) {
+        long leftNanos = TimeUnit.SECONDS.toNanos(settings.timeoutSeconds()) - (System.nanoTime() - start);
+        return Duration.ofNanos(Math.max(TimeUnit.MILLISECONDS.toNanos(1), leftNanos));
+    }
+
+    /** The breaker of one runtime group, made on first use (groups are the few the registry knows). */
+    private Guard breakerOf(String runtimeGroup) {
+        return breakers.computeIfAbsent(runtimeGroup, group -> Guard.create()
+                .withDescription("LiteLLM group " + group)
+                .withCircuitBreaker()
+                .name(BREAKER_PREFIX + group)
+                .failOn(TimeoutException.class)
+                .requestVolumeThreshold(4)
+                .failureRatio(0.5)
+                .delay(settings.breakerDelay().toMillis(), ChronoUnit.MILLIS)
+                .successThreshold(1)
+                .done()
+                .build());
+    }
+
     /** The echo model answers instead, saying why; with {@code OCTOAGENT_LLM_FALLBACK=none} the failure stands. */
-    Uni<ModelCallResult> fallbackComplete(String modelAlias, String runtimeGroup, List<ChatMessage> messages,
-                                          CallCancellation cancellation, Throwable failure) {
+    private Uni<ModelCallResult> fallback(String modelAlias, String runtimeGroup, List<ChatMessage> messages,
+                                          Throwable failure) {
         ProviderException cause = normalise(failure);
         if (settings.fallback() == ProviderSettings.FallbackPolicy.NONE) {
             return Uni.createFrom().failure(cause);
         }
         Log.warnf("Model call for %s (group %s) falls back to echo: %s", modelAlias, runtimeGroup, cause.getMessage());
-        return Uni.createFrom().item(() -> echo.answer(modelAlias, messages).asFallback(cause.getMessage()));
+        return Uni.createFrom().item(() -> echo.answer(modelAlias, messages).asFallback(cause.kind(), cause.getMessage())
+                .requestedFrom(runtimeGroup));
     }
 
-    /** {@code GET /health/liveliness} with its own 5 s timeout; never fails. */
+    /**
+     * The proxy is alive ({@code GET /health/liveliness}, no key needed) and takes our key (an
+     * authenticated {@code GET /model/info}): a refused key would otherwise look healthy while
+     * every task degrades to echo. Each probe has a 5 s timeout; the answer is reused for 10 s.
+     * Never fails.
+     */
     public Uni<ProxyHealth> healthCheck() {
+        CachedHealth cached = health;
+        if (cached != null && System.nanoTime() - cached.atNanos() < HEALTH_CACHE.toNanos()) {
+            return Uni.createFrom().item(cached.health());
+        }
         return rest.liveliness()
                 .map(this::reply)
-                .map(reply -> reply.status() == 200 ? ProxyHealth.OK : ProxyHealth.error("status " + reply.status()))
+                .chain(alive -> alive.status() != 200 ? Uni.createFrom().item(ProxyHealth.error("status " + alive.status()))
+                        : rest.modelInfo(authorization()).map(this::reply).map(this::authenticatedHealth))
                 .ifNoItem().after(HEALTH_TIMEOUT).fail()
                 .onFailure().recoverWithItem(failure -> isConnectionFailure(failure)
                         ? ProxyHealth.UNREACHABLE
-                        : ProxyHealth.error(describe(failure)));
+                        : ProxyHealth.error(describe(failure)))
+                .invoke(result -> health = new CachedHealth(result, System.nanoTime()));
+    }
+
+    /** Drops the reused health answer: the next check asks the proxy (after a key rotation, and in tests). */
+    public void forgetHealth() {
+        health = null;
+    }
+
+    private ProxyHealth authenticatedHealth(ProxyReply reply) {
+        if (reply.status() == 200) {
+            return ProxyHealth.OK;
+        }
+        String kind = ProxyHttpException.kindOf(reply.status(), errorType(reply));
+        return ProxyHealth.error(kind.equals("unauthorized") ? "unauthorized" : "status " + reply.status());
+    }
+
+    private record CachedHealth(ProxyHealth health, long atNanos) {
     }
 
     private Uni<ModelCallResult> toResult(String modelAlias, String runtimeGroup, ProxyReply reply, long start) {
         if (reply.status() != 200) {
-            return Uni.createFrom().failure(new ProxyHttpException(reply.status(), errorMessage(reply)));
+            return Uni.createFrom().failure(new ProxyHttpException(reply.status(), errorType(reply), errorMessage(reply),
+                    retryAfter(reply)));
         }
         JsonNode body;
         try {
@@ -130,6 +215,7 @@ public class LiteLlmClient {
         TokenUsage usage = CostTracker.parseUsage(body.get("usage"));
         // Parsed JSON may unescape what the raw-text redaction could not see: redact again.
         String bodyModel = settings.redact(body.path("model").asText(""));
+        ProxyRoute route = ProxyRoute.of(runtimeGroup, reply);
         return deployments.lookup(reply.header(MODEL_ID_HEADER))
                 .map(deployment -> {
                     ServedModel served = ServedModel.of(deployment.orElse(null), bodyModel, prices);
@@ -138,7 +224,7 @@ public class LiteLlmClient {
                     return new ModelCallResult(settings.redact(text), modelAlias, settings.redact(served.name()),
                             settings.redact(served.provider()),
                             (System.nanoTime() - start) / 1_000_000, usage, cost.usd(), cost.unavailable(),
-                            cost.source(), false, "");
+                            cost.source(), false, "", "", route);
                 });
     }
 
@@ -162,6 +248,26 @@ public class LiteLlmClient {
         return new ProviderException("malformed_response", "malformed proxy response: " + detail, true, null);
     }
 
+    /** LiteLLM's {@code error.type} ({@code auth_error}, {@code throttling_error}, {@code budget_exceeded}…), if any. */
+    private String errorType(ProxyReply reply) {
+        try {
+            JsonNode type = mapper.readTree(reply.body()).path("error").path("type");
+            return type.isTextual() ? bounded(settings.redact(type.asText())) : null;
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+
+    /** {@code Retry-After} in seconds (the form LiteLLM sends), if present. */
+    private static Long retryAfter(ProxyReply reply) {
+        String value = reply.header("retry-after");
+        try {
+            return value == null ? null : Math.max(0, Long.parseLong(value.trim()));
+        } catch (NumberFormatException e) {
+            return null;
+        }
+    }
+
     /** The proxy's {@code error.message}, or a bounded slice of the raw body. */
     private String errorMessage(ProxyReply reply) {
         try {
@@ -183,8 +289,8 @@ public class LiteLlmClient {
             return new ProviderException("timeout", "timeout after " + settings.timeoutSeconds() + " s", true, failure);
         }
         if (failure instanceof CircuitBreakerOpenException) {
-            return new ProviderException("circuit_open", "proxy calls paused after repeated timeouts (circuit open)",
-                    true, failure);
+            return new ProviderException("circuit_open", "calls to this group paused after repeated timeouts "
+                    + "(circuit open)", true, failure);
         }
         if (isConnectionFailure(failure)) {
             return unreachable(failure);

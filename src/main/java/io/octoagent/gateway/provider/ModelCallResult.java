@@ -19,13 +19,16 @@ public record ModelCallResult(
         boolean costUnavailable,
         CostSource costSource,
         @JsonProperty("is_fallback") boolean isFallback,
-        String fallbackReason) {
+        String fallbackReason,
+        String fallbackKind,
+        ProxyRoute route) {
 
     public ModelCallResult {
         content = content == null ? "" : content;
         modelName = modelName == null ? "" : modelName;
         provider = provider == null ? "" : provider;
         fallbackReason = fallbackReason == null ? "" : fallbackReason;
+        fallbackKind = fallbackKind == null ? "" : fallbackKind;
         tokenUsage = tokenUsage == null ? TokenUsage.NONE : tokenUsage;
         if (modelAlias == null || modelAlias.isBlank()) {
             throw new IllegalArgumentException("model_alias is required");
@@ -50,14 +53,21 @@ public record ModelCallResult(
         }
     }
 
-    /** The same result, marked as served by the fallback path for {@code reason}. */
-    public ModelCallResult asFallback(String reason) {
+    /** The same result, marked as served by the fallback path because of a failure of {@code kind}. */
+    public ModelCallResult asFallback(String kind, String reason) {
         return new ModelCallResult(content, modelAlias, modelName, provider, durationMs, tokenUsage, costUsd,
-                costUnavailable, costSource, true, reason);
+                costUnavailable, costSource, true, reason, kind, route);
+    }
+
+    /** The same result, with the requested group on its route (an answer the proxy did not give). */
+    public ModelCallResult requestedFrom(String runtimeGroup) {
+        return new ModelCallResult(content, modelAlias, modelName, provider, durationMs, tokenUsage, costUsd,
+                costUnavailable, costSource, isFallback, fallbackReason, fallbackKind,
+                route == null ? ProxyRoute.notServed(runtimeGroup) : route);
     }
 
     public ModelCallResult withDuration(long millis) {
         return new ModelCallResult(content, modelAlias, modelName, provider, millis, tokenUsage, costUsd,
-                costUnavailable, costSource, isFallback, fallbackReason);
+                costUnavailable, costSource, isFallback, fallbackReason, fallbackKind, route);
     }
 }

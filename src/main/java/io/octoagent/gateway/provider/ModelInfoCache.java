@@ -86,12 +86,27 @@ final class ModelInfoCache {
             if (id.isEmpty()) {
                 continue;
             }
-            String model = entry.path("litellm_params").path("model").asText("");
+            JsonNode params = entry.path("litellm_params");
+            String model = params.path("model").asText("");
             String provider = info.path("litellm_provider").asText(ModelNames.providerPrefix(model));
-            deployments.put(id, new Deployment(id, entry.path("model_name").asText(""), model, provider,
-                    number(info.get("input_cost_per_token")), number(info.get("output_cost_per_token"))));
+            Double input = number(info.get("input_cost_per_token"));
+            Double output = number(info.get("output_cost_per_token"));
+            boolean declared = number(params.get("input_cost_per_token")) != null
+                    || number(params.get("output_cost_per_token")) != null;
+            if (!declared && isZero(input) && isZero(output)) {
+                // LiteLLM lists 0/0 for a model it cannot price (its litellm_params then hold no
+                // prices): unknown, not free. Only prices the deployment declares may be zero.
+                input = null;
+                output = null;
+            }
+            deployments.put(id, new Deployment(id, entry.path("model_name").asText(""), model, provider, input,
+                    output));
         }
         return Map.copyOf(deployments);
+    }
+
+    private static boolean isZero(Double price) {
+        return price != null && price == 0.0;
     }
 
     private static Double number(JsonNode node) {

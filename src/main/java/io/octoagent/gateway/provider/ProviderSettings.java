@@ -7,6 +7,7 @@ import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import io.quarkus.logging.Log;
 import java.net.URI;
+import java.time.Duration;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -34,6 +35,7 @@ public class ProviderSettings {
     private String proxyKey;
     private int maxConcurrency;
     private double temperature;
+    private Duration breakerDelay;
     /** Secrets that came with the settings; {@link #redact} removes each from any text. */
     private List<String> secrets = List.of();
 
@@ -49,6 +51,7 @@ public class ProviderSettings {
         timeoutSeconds = parseTimeout(llm.timeoutS());
         maxConcurrency = (int) ServiceSettings.whole("OCTOAGENT_LLM_MAX_CONCURRENCY", llm.maxConcurrency(), 1, 10_000);
         temperature = ServiceSettings.decimal("OCTOAGENT_LLM_TEMPERATURE", llm.temperature(), 0, 2);
+        breakerDelay = ServiceSettings.duration("OCTOAGENT_LLM_BREAKER_DELAY", llm.breakerDelay(), Duration.ofMillis(100));
         URI configured = parseUrl(llm.proxyUrl());
         proxyUrl = withoutUserInfo(configured);
         proxyKey = llm.proxyKey().map(String::trim).filter(key -> !key.isEmpty()).orElse(null);
@@ -79,6 +82,11 @@ public class ProviderSettings {
     /** Most proxy calls in flight at once ({@code OCTOAGENT_LLM_MAX_CONCURRENCY}). */
     public int maxConcurrency() {
         return maxConcurrency;
+    }
+
+    /** How long a runtime group's open circuit breaker waits before it lets a probe call through. */
+    public Duration breakerDelay() {
+        return breakerDelay;
     }
 
     /** Sampling temperature sent with every call ({@code OCTOAGENT_LLM_TEMPERATURE}, 0 to 2). */

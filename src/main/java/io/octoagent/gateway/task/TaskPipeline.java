@@ -18,6 +18,7 @@ import io.octoagent.gateway.provider.ChatMessage;
 import io.octoagent.gateway.provider.LlmService;
 import io.octoagent.gateway.provider.ModelCallException;
 import io.octoagent.gateway.provider.ModelCallResult;
+import io.octoagent.gateway.provider.ProxyRoute;
 import io.octoagent.gateway.store.SqliteStore;
 import io.octoagent.gateway.store.StoreUnavailableException;
 import io.quarkus.logging.Log;
@@ -160,7 +161,7 @@ public class TaskPipeline {
                 .chain(artifact -> ledger.step(run.taskId(), step -> {
                     artifacts.record(step, artifact);
                     step.append(EventType.MODEL_CALL_COMPLETED, Actor.WORKER, completedPayload(result, summary,
-                            artifact));
+                            artifact, run.runtimeGroup()));
                     return step.transition(TaskStatus.SUCCEEDED, "model call completed", Actor.KERNEL);
                 }).onFailure().call(() -> artifacts.discard(artifact)))
                 .invoke(() -> metrics.finished(TaskStatus.SUCCEEDED, run.elapsed()))
@@ -232,11 +233,13 @@ public class TaskPipeline {
     }
 
     private static ModelCallCompletedPayload completedPayload(ModelCallResult result, ResponseSummary summary,
-                                                              Artifact artifact) {
+                                                              Artifact artifact, String runtimeGroup) {
+        ProxyRoute route = result.route() != null ? result.route() : ProxyRoute.notServed(runtimeGroup);
         return new ModelCallCompletedPayload(result.modelAlias(), result.modelName(), result.provider(),
                 summary.text(), summary.truncated(), result.durationMs(), result.tokenUsage(), result.costUsd(),
                 result.costUnavailable(), result.costSource().wire(), result.isFallback(), result.fallbackReason(),
-                artifact.artifactId());
+                artifact.artifactId(), route.requestedGroup(), route.servedGroup(), route.proxyFallback(),
+                route.attemptedRetries(), route.callId());
     }
 
     private static ModelCallFailedPayload failedPayload(TaskRun run, Throwable failure, long elapsedMs) {

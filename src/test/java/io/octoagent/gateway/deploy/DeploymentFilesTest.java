@@ -188,7 +188,7 @@ class DeploymentFilesTest {
         Map<String, String> env = parseEnvFile(".env.example");
         assertEquals("litellm", env.get("OCTOAGENT_LLM_MODE"), ".env.example OCTOAGENT_LLM_MODE");
         assertEquals("http://localhost:4000", env.get("LITELLM_PROXY_URL"), ".env.example LITELLM_PROXY_URL");
-        assertEquals("30", env.get("OCTOAGENT_LLM_TIMEOUT_S"), ".env.example OCTOAGENT_LLM_TIMEOUT_S");
+        assertEquals("60", env.get("OCTOAGENT_LLM_TIMEOUT_S"), ".env.example OCTOAGENT_LLM_TIMEOUT_S");
         assertEquals("echo", env.get("OCTOAGENT_LLM_FALLBACK"), ".env.example OCTOAGENT_LLM_FALLBACK");
         assertEquals("20s", env.get("OCTOAGENT_SHUTDOWN_GRACE"), ".env.example OCTOAGENT_SHUTDOWN_GRACE");
     }
@@ -277,9 +277,42 @@ class DeploymentFilesTest {
         assertInstanceOf(Integer.class, router.get("num_retries"), "router_settings.num_retries must be a number");
         Object timeout = router.containsKey("timeout") ? router.get("timeout") : router.get("request_timeout");
         assertInstanceOf(Number.class, timeout, "router_settings needs a numeric timeout");
-        int gatewayTimeout = Integer.parseInt(parseEnvFile(".env.example").get("OCTOAGENT_LLM_TIMEOUT_S"));
-        assertTrue(((Number) timeout).doubleValue() < gatewayTimeout,
-                "the proxy's per-attempt timeout (" + timeout + " s) should be below the gateway's (" + gatewayTimeout + " s)");
+    }
+
+    /**
+     * The gateway must outwait the proxy's worst case, or a proxy success (answered from the
+     * fallback group after the main group's attempts timed out) becomes an echo answer and a
+     * breaker count: per group, (1 + num_retries) attempts of {@code timeout} each, for the
+     * requested group and then each group of its fallback chain, plus a second per attempt of
+     * the proxy's own overhead (22 s seen for 2 × 10 s).
+     */
+    @Test
+    void theGatewayTimeoutOutlastsTheProxysWorstCase() {
+        Map<String, Object> router = map(litellmConfig().get("router_settings"), "router_settings");
+        double timeout = ((Number) router.get("timeout")).doubleValue();
+        int attempts = 1 + (Integer) router.get("num_retries");
+        int longestChain = 1;
+        for (Object item : list(router.get("fallbacks"), "router_settings.fallbacks")) {
+            for (Object to : map(item, "fallbacks[]").values()) {
+                longestChain = Math.max(longestChain, 1 + strings(to, "fallbacks[].to").size());
+            }
+        }
+        int groups = longestChain;
+        double worstCase = groups * attempts * (timeout + 1);
+        Map<String, Object> llm = map(map(loadOne("src/main/resources/application.yaml").get("octoagent"), "octoagent")
+                .get("llm"), "octoagent.llm");
+        Matcher appDefault = Pattern.compile("\\$\\{OCTOAGENT_LLM_TIMEOUT_S:(\\d+)}").matcher(String.valueOf(llm.get("timeout-s")));
+        assertTrue(appDefault.matches(), "octoagent.llm.timeout-s: " + llm.get("timeout-s"));
+        Map<String, Object> configMap = map(kubernetesDocument("configmap.yaml", "ConfigMap").get("data"), "data");
+        Map<String, String> settings = Map.of(
+                "the application default", appDefault.group(1),
+                ".env.example", parseEnvFile(".env.example").get("OCTOAGENT_LLM_TIMEOUT_S"),
+                "the Kubernetes ConfigMap", String.valueOf(configMap.get("OCTOAGENT_LLM_TIMEOUT_S")));
+        settings.forEach((where, value) -> assertTrue(Integer.parseInt(value) > worstCase, where
+                + " sets OCTOAGENT_LLM_TIMEOUT_S=" + value + ", not above the proxy's worst case of " + worstCase
+                + " s (" + groups + " groups x " + attempts + " attempts x (" + timeout + " s + 1 s))"));
+        assertTrue(read("docker-compose.litellm.yml").contains("${OCTOAGENT_LLM_TIMEOUT_S:-" + appDefault.group(1) + "}"),
+                "compose's default for OCTOAGENT_LLM_TIMEOUT_S differs from the application's");
     }
 
     @Test

@@ -42,7 +42,8 @@ class EchoAndModelNamesTest {
         assertEquals("router", r.modelAlias());
         assertEquals(0.0, r.costUsd(), 0.0);
         assertFalse(r.costUnavailable());
-        assertEquals(CostSource.PRICE_TABLE, r.costSource());
+        assertEquals(CostSource.NONE, r.costSource(), "echo costs nothing by definition: no table priced it");
+        assertEquals("none", r.costSource().wire());
         assertEquals(TokenUsage.NONE, r.tokenUsage());
         assertTrue(r.durationMs() >= 0);
     }
@@ -57,9 +58,10 @@ class EchoAndModelNamesTest {
     @Test
     void echoAnswerCanBeMarkedAsAFallback() {
         ModelCallResult r = new EchoMessageAdapter().answer("planner", List.of(ChatMessage.user("hello")))
-                .asFallback("proxy error 500: boom");
+                .asFallback("proxy_error", "proxy_error: proxy error 500: boom");
         assertTrue(r.isFallback());
-        assertEquals("proxy error 500: boom", r.fallbackReason());
+        assertEquals("proxy_error: proxy error 500: boom", r.fallbackReason());
+        assertEquals("proxy_error", r.fallbackKind());
         assertEquals("Echo: hello", r.content());
     }
 

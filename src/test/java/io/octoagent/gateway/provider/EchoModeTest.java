@@ -31,6 +31,8 @@ class EchoModeTest {
             assertEquals("Echo: echo " + alias, completed.get("response_summary"));
             assertEquals(false, completed.get("is_fallback"));
             assertEquals("echo", completed.get("provider"));
+            assertEquals("none", completed.get("cost_source"), "no table priced it: echo costs nothing by definition");
+            assertEquals(false, completed.get("cost_unavailable"));
         }
         assertEquals(0, proxy.getAllServeEvents().size(), "requests reached the proxy in echo mode");
     }

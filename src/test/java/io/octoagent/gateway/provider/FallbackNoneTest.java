@@ -44,8 +44,8 @@ class FallbackNoneTest extends ProxyStubbedTest {
         JsonPath detail = Api.awaitTerminal(Api.submitText("throttled"));
         assertEquals("FAILED", detail.getString("task.status"));
         Map<String, Object> failed = detail.getMap("events.find { it.type == 'MODEL_CALL_FAILED' }.payload");
-        assertEquals("proxy_error", failed.get("error_type"));
-        assertEquals("proxy error 429: Rate limit exceeded", failed.get("error_message"));
+        assertEquals("rate_limited", failed.get("error_type"));
+        assertEquals("rate_limited: proxy error 429 (throttling_error): Rate limit exceeded", failed.get("error_message"));
         assertFalse(failed.containsKey("timeout_s"));
     }
 }

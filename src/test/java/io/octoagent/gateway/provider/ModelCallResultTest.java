@@ -18,7 +18,7 @@ class ModelCallResultTest {
     private static ModelCallResult result(String alias, long durationMs, double cost, boolean unavailable,
                                           CostSource source, boolean fallback, String reason) {
         return new ModelCallResult("hi", alias, "gpt-4o-mini", "openai", durationMs, USAGE, cost, unavailable, source,
-                fallback, reason);
+                fallback, reason, fallback ? "proxy_error" : "", null);
     }
 
     private static ModelCallResult valid() {
@@ -117,7 +117,7 @@ class ModelCallResultTest {
     @Test
     void nullTextsAndUsageAreNormalised() {
         ModelCallResult r = new ModelCallResult(null, "router", null, null, 5, null, 0.0, true,
-                CostSource.UNAVAILABLE, false, null);
+                CostSource.UNAVAILABLE, false, null, null, null);
         assertEquals("", r.content());
         assertEquals("", r.modelName());
         assertEquals("", r.provider());
@@ -128,7 +128,7 @@ class ModelCallResultTest {
     @Test
     void asFallbackSetsTheFlagAndReasonAndKeepsTheRest() {
         ModelCallResult original = valid();
-        ModelCallResult fallback = original.asFallback("proxy unreachable: connection refused");
+        ModelCallResult fallback = original.asFallback("proxy_error", "proxy unreachable: connection refused");
         assertTrue(fallback.isFallback());
         assertEquals("proxy unreachable: connection refused", fallback.fallbackReason());
         assertEquals(original.content(), fallback.content());
@@ -144,13 +144,13 @@ class ModelCallResultTest {
 
     @Test
     void asFallbackWithoutAReasonIsRejected() {
-        assertThrows(IllegalArgumentException.class, () -> valid().asFallback(""));
-        assertThrows(IllegalArgumentException.class, () -> valid().asFallback(null));
+        assertThrows(IllegalArgumentException.class, () -> valid().asFallback("proxy_error", ""));
+        assertThrows(IllegalArgumentException.class, () -> valid().asFallback("proxy_error", null));
     }
 
     @Test
     void withDurationReplacesOnlyTheDuration() {
-        ModelCallResult original = valid().asFallback("timeout after 30 s");
+        ModelCallResult original = valid().asFallback("proxy_error", "timeout after 30 s");
         ModelCallResult timed = original.withDuration(4321);
         assertEquals(4321, timed.durationMs());
         assertEquals(original.content(), timed.content());

@@ -194,12 +194,12 @@ class ProviderProxyTest extends ProxyStubbedTest {
     @Test
     void us4ProxyErrorsFallBackWithTheirReason() {
         proxy.stubFor(completionFor("main").willReturn(error(500, "None", "provider exploded")));
-        assertEquals("proxy error 500: provider exploded",
+        assertEquals("proxy_error: proxy error 500: provider exploded",
                 completed(Api.awaitTerminal(Api.submitText("boom"))).get("fallback_reason"));
 
         proxy.stubFor(completionFor("main").willReturn(
                 error(401, "auth_error", "Authentication Error, No api key passed in.")));
-        assertEquals("proxy error 401: Authentication Error, No api key passed in.",
+        assertEquals("unauthorized: proxy error 401 (auth_error): Authentication Error, No api key passed in.",
                 completed(Api.awaitTerminal(Api.submitText("who am i"))).get("fallback_reason"));
 
         proxy.stubFor(completionFor("main").willReturn(WireMock.aResponse().withStatus(200)

@@ -53,6 +53,11 @@ class ProviderSettingsTest {
         }
 
         @Override
+        public String breakerDelay() {
+            return "30s";
+        }
+
+        @Override
         public String maxConcurrency() {
             return "64";
         }

@@ -25,6 +25,10 @@ public class LiteLlmProxyStub implements QuarkusTestResourceLifecycleManager {
     public static final String CHEAP_ID = "40c3c79a0cc97eee96faae635cae32f1f09b2791f54edbb6b2a9b383562601c7";
     public static final String MAIN_ID = "9be9f7c1f2a34c0e8d11aa8a3c6b1d02e6f5a7b8c9d0e1f2a3b4c5d6e7f8a9b0";
     public static final String FALLBACK_ID = "fc8f64f3a0b1c2d3e4f5a6b7c8d9e0f1a2b3c4d5e6f7a8b9c0d1e2f3a4b5c6d7";
+    /** A deployment LiteLLM cannot price: /model/info lists 0/0, its litellm_params hold no prices. */
+    public static final String UNPRICED_ID = "7a1e0c55d2b94f0e8c3a6b1d9e2f4a70c8b6d3e1f5a7c9b2d4e6f8a0b1c3d5e7";
+    /** A deployment whose litellm_params declare prices of 0: free by declaration. */
+    public static final String DECLARED_FREE_ID = "0f3b5d7e9a1c2e4f6a8b0c1d3e5f7a9b2c4d6e8f0a1b3c5d7e9f2a4b6c8d0e1f";
 
     /** Jetty threads: a delayed answer holds one, and the gateway may have 64 calls in flight. */
     private static final int STUB_THREADS = 200;
@@ -55,7 +59,7 @@ public class LiteLlmProxyStub implements QuarkusTestResourceLifecycleManager {
         }
         config.put("octoagent.llm.proxy-key", PROXY_KEY);
         config.put("octoagent.llm.timeout-s", "2");
-        config.put("quarkus.fault-tolerance.\"io.octoagent.gateway.provider.LiteLlmClient/complete\".circuit-breaker.delay", "2");
+        config.put("octoagent.llm.breaker-delay", "2s");
         config.put("quarkus.log.file.enabled", "true");
         config.putIfAbsent("quarkus.log.file.path", "target/provider-test.log");
         return config;
@@ -105,7 +109,13 @@ public class LiteLlmProxyStub implements QuarkusTestResourceLifecycleManager {
                         + deployment("cheap", "openai/gpt-4o-mini", CHEAP_ID, "openai", "1.5e-07", "6e-07") + ","
                         + deployment("main", "openai/gpt-4o", MAIN_ID, "openai", "2.5e-06", "1e-05") + ","
                         + deployment("fallback", "anthropic/claude-3-5-haiku-20241022", FALLBACK_ID, "anthropic",
-                        "8e-07", "4e-06")
+                        "8e-07", "4e-06") + ","
+                        // As 1.77.1 lists a model it cannot price: zeros in model_info, nothing in litellm_params.
+                        + deployment("main", "openai/my-private-model", UNPRICED_ID, "openai", "0", "0") + ","
+                        + "{\"model_name\":\"main\",\"litellm_params\":{\"model\":\"openai/my-free-model\","
+                        + "\"input_cost_per_token\":0,\"output_cost_per_token\":0},\"model_info\":{\"id\":\""
+                        + DECLARED_FREE_ID + "\",\"key\":\"my-free-model\",\"litellm_provider\":\"openai\","
+                        + "\"mode\":\"chat\",\"input_cost_per_token\":0,\"output_cost_per_token\":0}}"
                         + "]}")));
     }
 

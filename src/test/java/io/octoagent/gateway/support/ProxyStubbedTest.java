@@ -1,6 +1,7 @@
 package io.octoagent.gateway.support;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import io.octoagent.gateway.provider.LiteLlmClient;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import jakarta.inject.Inject;
 import org.junit.jupiter.api.BeforeEach;
@@ -18,9 +19,13 @@ public abstract class ProxyStubbedTest {
     @Inject
     protected CircuitBreakerMaintenance breakers;
 
+    @Inject
+    protected LiteLlmClient client;
+
     @BeforeEach
     void resetProxyAndBreakers() {
         LiteLlmProxyStub.reset(proxy);
         breakers.resetAll();
+        client.forgetHealth();
     }
 }
