@@ -30,8 +30,23 @@ CREATE TABLE IF NOT EXISTS events (
     idempotency_key TEXT,
     UNIQUE (task_id, task_seq)
 );
-CREATE UNIQUE INDEX IF NOT EXISTS events_by_idempotency_key
-    ON events (idempotency_key) WHERE idempotency_key IS NOT NULL;
+-- Idempotency keys are per owner (two owners may use the same key): see idempotency_keys.
+DROP INDEX IF EXISTS events_by_idempotency_key;
+
+-- Which task an owner's idempotency key created; written with the task, in one transaction.
+CREATE TABLE IF NOT EXISTS idempotency_keys (
+    owner           TEXT NOT NULL,
+    idempotency_key TEXT NOT NULL,
+    task_id         TEXT NOT NULL REFERENCES tasks (task_id),
+    PRIMARY KEY (owner, idempotency_key)
+);
+-- Tasks recorded before keys were per owner: their key belongs to their sender.
+INSERT OR IGNORE INTO idempotency_keys (owner, idempotency_key, task_id)
+    SELECT t.sender_id, e.idempotency_key, e.task_id
+    FROM events e JOIN tasks t ON t.task_id = e.task_id
+    WHERE e.idempotency_key IS NOT NULL AND e.type = 'TASK_CREATED'
+      AND NOT EXISTS (SELECT 1 FROM idempotency_keys k WHERE k.task_id = e.task_id);
+CREATE INDEX IF NOT EXISTS tasks_by_sender ON tasks (sender_id, task_id);
 
 CREATE TRIGGER IF NOT EXISTS events_no_update BEFORE UPDATE ON events
 BEGIN

@@ -38,6 +38,23 @@ public interface GatewayConfig {
     @WithDefault("10000")
     String maxBacklog();
 
+    /**
+     * API tokens as {@code name:owner:role:sha256hex} entries separated by commas
+     * ({@code OCTOAGENT_API_TOKENS}); role is {@code owner} or {@code admin}.
+     */
+    Optional<String> apiTokens();
+
+    /** A JSON or YAML file listing API tokens as {name, owner, role, sha256} ({@code OCTOAGENT_API_TOKENS_FILE}). */
+    Optional<String> apiTokensFile();
+
+    /** Serve without tokens on a non-loopback address ({@code OCTOAGENT_ALLOW_ANONYMOUS}). */
+    @WithDefault("false")
+    String allowAnonymous();
+
+    /** {@code permit} (open) or {@code authenticated} (a token required) for /q/metrics ({@code OCTOAGENT_METRICS_ACCESS}). */
+    @WithDefault("permit")
+    String metricsAccess();
+
     /** A LiteLLM-format price file extending or overriding the bundled prices ({@code OCTOAGENT_PRICING_FILE}). */
     Optional<String> pricingFile();
 

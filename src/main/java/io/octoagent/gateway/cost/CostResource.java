@@ -2,7 +2,9 @@ package io.octoagent.gateway.cost;
 
 import io.octoagent.gateway.common.Ulid;
 import io.octoagent.gateway.store.SqliteStore;
-import io.octoagent.gateway.task.TaskStore;
+import io.octoagent.gateway.access.Caller;
+import io.octoagent.gateway.task.TaskService;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.octoagent.gateway.web.ApiException;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
@@ -17,12 +19,14 @@ public class CostResource {
 
     private final CostStore costs;
     private final SqliteStore store;
-    private final TaskStore tasks;
+    private final TaskService tasks;
+    private final SecurityIdentity identity;
 
-    public CostResource(CostStore costs, SqliteStore store, TaskStore tasks) {
+    public CostResource(CostStore costs, SqliteStore store, TaskService tasks, SecurityIdentity identity) {
         this.costs = costs;
         this.store = store;
         this.tasks = tasks;
+        this.identity = identity;
     }
 
     /** The task's model calls summed. */
@@ -32,20 +36,16 @@ public class CostResource {
         if (!Ulid.isValid(taskId)) {
             throw ApiException.taskNotFound(taskId);
         }
-        return store.read(connection -> tasks.find(connection, taskId).isPresent())
-                .chain(exists -> {
-                    if (!exists) {
-                        return Uni.createFrom().failure(ApiException.taskNotFound(taskId));
-                    }
-                    return costs.forTask(taskId);
-                })
+        Caller caller = Caller.of(identity); // here, on the request's thread: the identity is request scoped
+        return store.read(connection -> tasks.visible(connection, taskId, caller))
+                .chain(task -> costs.forTask(taskId))
                 .map(spend -> new TaskCost(taskId, spend));
     }
 
-    /** Spend of all tasks, grouped by alias, model and provider. */
+    /** Spend grouped by alias, model and provider: of every task for an admin, of its own tasks for an owner. */
     @GET
     @Path("/cost/summary")
     public Uni<CostSummary> summary() {
-        return costs.summary();
+        return costs.summary(Caller.of(identity).scope());
     }
 }

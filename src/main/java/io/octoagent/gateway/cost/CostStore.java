@@ -57,26 +57,41 @@ public class CostStore {
         });
     }
 
-    public Uni<CostSummary> summary() {
-        return store.read(connection -> new CostSummary(total(connection), groups(connection)));
+    /** Spend of every task ({@code senderId} null) or of one sender's tasks. */
+    public Uni<CostSummary> summary(String senderId) {
+        return store.read(connection -> new CostSummary(total(connection, senderId), groups(connection, senderId)));
     }
 
-    private static Spend total(Connection connection) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT " + SUMS + " FROM (" + CALLS + ")");
-             ResultSet row = statement.executeQuery()) {
-            row.next();
-            return spend(row, 1);
+    private static String calls(String senderId) {
+        return senderId == null ? CALLS
+                : CALLS + " AND task_id IN (SELECT task_id FROM tasks WHERE sender_id = ?)";
+    }
+
+    private static Spend total(Connection connection, String senderId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT " + SUMS + " FROM (" + calls(senderId) + ")")) {
+            if (senderId != null) {
+                statement.setString(1, senderId);
+            }
+            try (ResultSet row = statement.executeQuery()) {
+                row.next();
+                return spend(row, 1);
+            }
         }
     }
 
-    private static List<CostSummary.Group> groups(Connection connection) throws SQLException {
+    private static List<CostSummary.Group> groups(Connection connection, String senderId) throws SQLException {
         List<CostSummary.Group> groups = new ArrayList<>();
         try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT model_alias, model_name, provider, " + SUMS + " FROM (" + CALLS + ")"
-                        + " GROUP BY model_alias, model_name, provider ORDER BY 5 DESC, 1, 2, 3");
-             ResultSet row = statement.executeQuery()) {
-            while (row.next()) {
-                groups.add(new CostSummary.Group(row.getString(1), row.getString(2), row.getString(3), spend(row, 4)));
+                "SELECT model_alias, model_name, provider, " + SUMS + " FROM (" + calls(senderId) + ")"
+                        + " GROUP BY model_alias, model_name, provider ORDER BY 5 DESC, 1, 2, 3")) {
+            if (senderId != null) {
+                statement.setString(1, senderId);
+            }
+            try (ResultSet row = statement.executeQuery()) {
+                while (row.next()) {
+                    groups.add(new CostSummary.Group(row.getString(1), row.getString(2), row.getString(3),
+                            spend(row, 4)));
+                }
             }
         }
         return groups;

@@ -87,14 +87,6 @@ public class EventStore {
         }
     }
 
-    public Optional<Event> findByIdempotencyKey(Connection connection, String key) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT " + COLUMNS + " FROM events WHERE idempotency_key = ?")) {
-            statement.setString(1, key);
-            return list(statement).stream().findFirst();
-        }
-    }
-
     private List<Event> list(PreparedStatement statement) throws SQLException {
         List<Event> events = new ArrayList<>();
         try (ResultSet rows = statement.executeQuery()) {

@@ -82,12 +82,14 @@ public class LiteLlmClient {
      * group's breaker; the echo model answers when it fails (unless it was cancelled).
      */
     public Uni<ModelCallResult> complete(String modelAlias, String runtimeGroup, List<ChatMessage> messages,
-                                         CallCancellation cancellation) {
+                                         CallAttribution attribution, CallCancellation cancellation) {
         long start = System.nanoTime();
-        return breakerOf(runtimeGroup).get(() -> callOnce(modelAlias, runtimeGroup, messages, cancellation, start)
+        ChatCompletionRequest request = new ChatCompletionRequest(runtimeGroup, messages, settings.temperature(), null,
+                attribution == null ? null : attribution.owner(), attribution == null ? null : attribution.metadata());
+        return breakerOf(runtimeGroup).get(() -> callOnce(modelAlias, runtimeGroup, request, cancellation, start)
                         .onFailure(failure -> rateLimitRetryDelay(failure, start) != null)
                         .recoverWithUni(failure -> callAgainAfter(rateLimitRetryDelay(failure, start), modelAlias,
-                                runtimeGroup, messages, cancellation, start)), UNI_RESULT)
+                                runtimeGroup, request, cancellation, start)), UNI_RESULT)
                 .onFailure(failure -> !(failure instanceof CallCancelledException))
                 .recoverWithUni(failure -> fallback(modelAlias, runtimeGroup, messages, failure));
     }
@@ -96,9 +98,8 @@ public class LiteLlmClient {
      * The HTTP request, with the time left of the call's budget as its timeout: it measures the
      * call on the wire, and firing it, like {@code cancellation}, closes the connection at once.
      */
-    private Uni<ModelCallResult> callOnce(String modelAlias, String runtimeGroup, List<ChatMessage> messages,
+    private Uni<ModelCallResult> callOnce(String modelAlias, String runtimeGroup, ChatCompletionRequest request,
                                           CallCancellation cancellation, long start) {
-        ChatCompletionRequest request = new ChatCompletionRequest(runtimeGroup, messages, settings.temperature(), null);
         Duration left = remaining(start);
         return cancellation.guard(rest.chatCompletions(authorization(), request)
                         .ifNoItem().after(left).failWith(() -> new TimeoutException("no answer within " + left)))
@@ -109,10 +110,10 @@ public class LiteLlmClient {
 
     /** One more try after the proxy's Retry-After (a 429 is worth one retry when the budget allows). */
     private Uni<ModelCallResult> callAgainAfter(Duration delay, String modelAlias, String runtimeGroup,
-                                                List<ChatMessage> messages, CallCancellation cancellation, long start) {
+                                                ChatCompletionRequest request, CallCancellation cancellation, long start) {
         Log.infof("Group %s is rate limited; trying again in %d s as the proxy asks", runtimeGroup, delay.toSeconds());
         return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
-                .chain(() -> callOnce(modelAlias, runtimeGroup, messages, cancellation, start));
+                .chain(() -> callOnce(modelAlias, runtimeGroup, request, cancellation, start));
     }
 
     /** The proxy's Retry-After when {@code failure} is a first 429 and waiting still leaves time to call. */

@@ -29,16 +29,16 @@ public class LlmService {
     }
 
     public Uni<ModelCallResult> call(String modelAlias, String prompt) {
-        return call(modelAlias, List.of(ChatMessage.user(prompt)));
+        return call(modelAlias, List.of(ChatMessage.user(prompt)), null);
     }
 
     /** Fails only with {@link ModelCallException}: the call produced no answer, fallback included. */
-    public Uni<ModelCallResult> call(String modelAlias, List<ChatMessage> messages) {
+    public Uni<ModelCallResult> call(String modelAlias, List<ChatMessage> messages, CallAttribution attribution) {
         long start = System.nanoTime();
         String group = runtimeGroup(modelAlias);
         Uni<ModelCallResult> call = settings.mode() == ProviderSettings.Mode.ECHO
                 ? Uni.createFrom().item(() -> echo.answer(modelAlias, messages))
-                : proxyCall(modelAlias, group, messages).map(result -> result.withDuration(elapsedMs(start)));
+                : proxyCall(modelAlias, group, messages, attribution).map(result -> result.withDuration(elapsedMs(start)));
         return call
                 .onFailure().transform(failure -> failed(modelAlias, failure, elapsedMs(start)))
                 .invoke(result -> metrics.completed(result, group))
@@ -46,9 +46,10 @@ public class LlmService {
     }
 
     /** The guarded proxy call; cancelling the returned Uni closes the proxy connection at once. */
-    private Uni<ModelCallResult> proxyCall(String modelAlias, String group, List<ChatMessage> messages) {
+    private Uni<ModelCallResult> proxyCall(String modelAlias, String group, List<ChatMessage> messages,
+                                           CallAttribution attribution) {
         CallCancellation cancellation = new CallCancellation();
-        return proxy.complete(modelAlias, group, messages, cancellation)
+        return proxy.complete(modelAlias, group, messages, attribution, cancellation)
                 .onCancellation().invoke(cancellation::cancel);
     }
 

@@ -1,7 +1,9 @@
 package io.octoagent.gateway.stream;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.octoagent.gateway.access.Caller;
 import io.octoagent.gateway.common.Json;
+import io.quarkus.vertx.http.runtime.security.QuarkusHttpUser;
 import io.octoagent.gateway.common.Ulid;
 import io.octoagent.gateway.config.ServiceSettings;
 import io.octoagent.gateway.event.Event;
@@ -61,7 +63,8 @@ public class TaskStreamRoute {
     }
 
     void install(@Observes Router router) {
-        router.get(PATH).order(-100).handler(this::handle);
+        // After Quarkus's authentication (-200) and authorization (-100) filters, before the REST routes.
+        router.get(PATH).order(-50).handler(this::handle);
     }
 
     /** Streams open right now. */
@@ -77,12 +80,14 @@ public class TaskStreamRoute {
         }
         String lastEventId = Optional.ofNullable(request.request().getHeader("Last-Event-ID"))
                 .orElse(request.queryParams().get("last_event_id"));
+        Caller caller = Caller.of(request.user() instanceof QuarkusHttpUser
+                ? ((QuarkusHttpUser) request.user()).getSecurityIdentity() : null);
         Context context = vertx.getOrCreateContext();
         TaskStreamSession session = new TaskStreamSession(taskId, vertx, context, request.response(), hub, mapper,
                 settings.subscriberBuffer(), openStreams::decrementAndGet);
         // Subscribe before reading the history: nothing committed from now on can be missed.
         session.subscribe();
-        store.read(connection -> replay(connection, taskId, lastEventId)).subscribe().with(
+        store.read(connection -> replay(connection, taskId, lastEventId, caller)).subscribe().with(
                 replay -> {
                     if (replay.status() != 200) {
                         session.abandon();
@@ -108,9 +113,10 @@ public class TaskStreamRoute {
                 });
     }
 
-    private Replay replay(Connection connection, String taskId, String lastEventId) throws SQLException {
+    private Replay replay(Connection connection, String taskId, String lastEventId, Caller caller) throws SQLException {
         Optional<Task> task = tasks.find(connection, taskId);
-        if (task.isEmpty()) {
+        // Someone else's task looks like no task at all.
+        if (task.isEmpty() || !caller.maySee(task.get().requester().senderId())) {
             return Replay.refuse(404, "TASK_NOT_FOUND", "task " + taskId + " does not exist");
         }
         long resumeSeq = 0;

@@ -1,5 +1,6 @@
 package io.octoagent.gateway.task;
 
+import io.octoagent.gateway.access.Caller;
 import io.octoagent.gateway.provider.AliasRegistry;
 import io.octoagent.gateway.web.ApiException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,8 +23,28 @@ public class SubmitMessageValidator {
     }
 
     public NewTask validate(SubmitMessageRequest request) {
+        return validate(request, null, null);
+    }
+
+    /**
+     * The task to create: the {@code Idempotency-Key} header, when sent, wins over the body's key
+     * (both, and different, is a 422); with an API token the sender is the token's owner, whatever
+     * the body says.
+     */
+    public NewTask validate(SubmitMessageRequest request, String headerKey, Caller caller) {
         if (request == null) {
             throw ApiException.invalidJson("the body must be a JSON object");
+        }
+        if (headerKey != null) {
+            if (request.idempotencyKey() != null && !request.idempotencyKey().equals(headerKey)) {
+                throw ApiException.validation("idempotency_key", "differs from the Idempotency-Key header; send one");
+            }
+            request = new SubmitMessageRequest(request.text(), headerKey, request.channel(), request.threadId(),
+                    request.senderId(), request.senderName(), request.modelAlias());
+        }
+        if (caller != null && !caller.anonymous()) {
+            request = new SubmitMessageRequest(request.text(), request.idempotencyKey(), request.channel(),
+                    request.threadId(), caller.owner(), request.senderName(), request.modelAlias());
         }
         if (request.text() == null || request.text().isBlank()) {
             throw ApiException.validation("text", "must not be blank");

@@ -58,14 +58,19 @@ public class TaskLedger {
     public Uni<Submission> create(NewTask request, TaskIntake intake) {
         String textHash = Sha256.hex(request.text());
         return store.write(context -> {
-            Optional<Event> earlier = events.findByIdempotencyKey(context.connection(), request.idempotencyKey());
+            // Keys are per owner: another owner's task is never found (nor named) through one.
+            Optional<String> earlier = tasks.taskForKey(context.connection(), request.senderId(),
+                    request.idempotencyKey());
             if (earlier.isPresent()) {
-                String taskId = earlier.get().taskId();
+                String taskId = earlier.get();
                 TaskInput input = tasks.input(context.connection(), taskId).orElseThrow();
-                if (!input.textSha256().equals(textHash)) {
+                Task task = tasks.find(context.connection(), taskId).orElseThrow();
+                if (!input.textSha256().equals(textHash) || !input.modelAlias().equals(request.modelAlias())
+                        || !task.requester().channel().equals(request.channel())
+                        || !task.threadId().equals(request.threadId())) {
                     throw new IdempotencyConflictException(taskId);
                 }
-                return new Submission(tasks.find(context.connection(), taskId).orElseThrow(), false);
+                return new Submission(task, false);
             }
             intake.checkRoom();
             String taskId = Ulid.next();
@@ -76,6 +81,7 @@ public class TaskLedger {
                     request.idempotencyKey());
             tasks.insertInput(context.connection(), new TaskInput(taskId, request.text(), textHash,
                     request.modelAlias(), request.senderName()));
+            tasks.insertKey(context.connection(), request.senderId(), request.idempotencyKey(), taskId);
             step.append(EventType.USER_MESSAGE, Actor.USER, UserMessagePayload.of(request.text()));
             return new Submission(tasks.find(context.connection(), taskId).orElseThrow(), true);
         });

@@ -14,6 +14,7 @@ import io.octoagent.gateway.event.ModelCallFailedPayload;
 import io.octoagent.gateway.event.ModelCallStartedPayload;
 import io.octoagent.gateway.event.UserMessagePayload;
 import io.octoagent.gateway.metrics.TaskMetrics;
+import io.octoagent.gateway.provider.CallAttribution;
 import io.octoagent.gateway.provider.ChatMessage;
 import io.octoagent.gateway.provider.LlmService;
 import io.octoagent.gateway.provider.ModelCallException;
@@ -68,7 +69,7 @@ public class TaskPipeline {
 
     /** What one run of a task carries from step to step. */
     record TaskRun(String taskId, String traceId, String modelAlias, String runtimeGroup, List<ChatMessage> messages,
-                   long startNanos) {
+                   CallAttribution attribution, long startNanos) {
         Duration elapsed() {
             return Duration.ofNanos(System.nanoTime() - startNanos);
         }
@@ -100,7 +101,7 @@ public class TaskPipeline {
     private Uni<Void> resumeRunning(String taskId) {
         return loadInput(taskId)
                 .chain(input -> durably(() -> ledger.step(taskId, step -> {
-                    closeInterruptedCall(step, input);
+                    closeInterruptedCall(step, input.input());
                     return newRun(input, step.traceId());
                 })))
                 .invoke(run -> TaskLog.info(taskId, run.traceId(), "Resuming task interrupted by a restart"))
@@ -119,7 +120,7 @@ public class TaskPipeline {
     /** The model call, then its answer or its failure, recorded; only the call's own failure counts as one. */
     private Uni<Event> callAndRecordOutcome(TaskRun run) {
         long start = System.nanoTime();
-        return llm.call(run.modelAlias(), run.messages())
+        return llm.call(run.modelAlias(), run.messages(), run.attribution())
                 .onItemOrFailure().transformToUni((result, failure) -> failure == null
                         ? durably(() -> recordAnswer(run, result))
                         : durably(() -> recordFailure(run, failure, elapsedMs(start))));
@@ -218,14 +219,25 @@ public class TaskPipeline {
         }
     }
 
-    private Uni<TaskInput> loadInput(String taskId) {
-        return store.read(connection -> tasks.input(connection, taskId)
-                .orElseThrow(() -> new TaskNotFoundException(taskId)));
+    /** What a run needs of the ledger: the submitted input and the task it belongs to. */
+    private record Loaded(TaskInput input, Task task) {
+        String modelAlias() {
+            return input.modelAlias();
+        }
     }
 
-    private TaskRun newRun(TaskInput input, String traceId) {
+    private Uni<Loaded> loadInput(String taskId) {
+        return store.read(connection -> new Loaded(
+                tasks.input(connection, taskId).orElseThrow(() -> new TaskNotFoundException(taskId)),
+                tasks.find(connection, taskId).orElseThrow(() -> new TaskNotFoundException(taskId))));
+    }
+
+    private TaskRun newRun(Loaded loaded, String traceId) {
+        TaskInput input = loaded.input();
+        Task task = loaded.task();
         return new TaskRun(input.taskId(), traceId, input.modelAlias(), llm.runtimeGroup(input.modelAlias()),
-                List.of(ChatMessage.user(input.text())), System.nanoTime());
+                List.of(ChatMessage.user(input.text())), new CallAttribution(task.taskId(),
+                task.requester().senderId(), input.modelAlias(), task.scopeId(), traceId), System.nanoTime());
     }
 
     private static String requestSummary(TaskRun run) {

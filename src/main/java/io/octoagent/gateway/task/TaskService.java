@@ -1,5 +1,6 @@
 package io.octoagent.gateway.task;
 
+import io.octoagent.gateway.access.Caller;
 import io.octoagent.gateway.artifact.ArtifactStore;
 import io.octoagent.gateway.common.Ulid;
 import io.octoagent.gateway.event.Actor;
@@ -10,6 +11,8 @@ import io.octoagent.gateway.web.ApiException;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.SQLException;
 import java.util.List;
 
 /** Task use cases behind the HTTP API. */
@@ -41,8 +44,8 @@ public class TaskService {
     }
 
     /** Records the task durably (its processing starts from that commit); a repeated key returns the first task. */
-    public Uni<Submission> submit(SubmitMessageRequest request) {
-        return Uni.createFrom().item(() -> validator.validate(request))
+    public Uni<Submission> submit(SubmitMessageRequest request, String headerKey, Caller caller) {
+        return Uni.createFrom().item(() -> validator.validate(request, headerKey, caller))
                 .chain(task -> ledger.create(task, dispatcher))
                 .invoke(submission -> {
                     if (submission.created()) {
@@ -54,15 +57,16 @@ public class TaskService {
                 });
     }
 
-    public Uni<TaskDetail> detail(String taskId) {
+    /** A task the caller may not see is "not found": a stranger cannot learn that the id exists. */
+    public Uni<TaskDetail> detail(String taskId, Caller caller) {
         requireTaskId(taskId);
         return store.read(connection -> {
-            Task task = tasks.find(connection, taskId).orElseThrow(() -> ApiException.taskNotFound(taskId));
+            Task task = visible(connection, taskId, caller);
             return new TaskDetail(task, events.listByTask(connection, taskId), artifacts.listByTask(connection, taskId));
         });
     }
 
-    public Uni<TaskPage> page(String status, Integer limit, String cursor) {
+    public Uni<TaskPage> page(String status, Integer limit, String cursor, Caller caller) {
         TaskStatus filter = null;
         if (status != null && !status.isEmpty()) {
             filter = TaskStatus.parse(status);
@@ -81,7 +85,7 @@ public class TaskService {
         String after = cursor == null || cursor.isEmpty() ? null : cursor;
         return store.read(connection -> {
             // One extra row tells whether a next page exists.
-            List<Task> rows = tasks.page(connection, statusFilter, after, size + 1);
+            List<Task> rows = tasks.page(connection, statusFilter, after, size + 1, caller.scope());
             boolean more = rows.size() > size;
             List<Task> page = more ? rows.subList(0, size) : rows;
             return new TaskPage(List.copyOf(page), more ? page.get(page.size() - 1).taskId() : null);
@@ -89,12 +93,22 @@ public class TaskService {
     }
 
     /** CANCELLED commits first; then the in-flight work is stopped. */
-    public Uni<CancelResponse> cancel(String taskId) {
+    public Uni<CancelResponse> cancel(String taskId, Caller caller) {
         requireTaskId(taskId);
-        return ledger.transition(taskId, TaskStatus.CANCELLED, "cancelled by the owner", Actor.USER)
+        return store.read(connection -> visible(connection, taskId, caller))
+                .chain(task -> ledger.transition(taskId, TaskStatus.CANCELLED, "cancelled by the owner", Actor.USER))
                 .invoke(() -> dispatcher.abort(taskId))
                 .invoke(() -> metrics.finished(TaskStatus.CANCELLED, null))
                 .map(event -> new CancelResponse(taskId, TaskStatus.CANCELLED));
+    }
+
+    /** The task, if it exists and the caller may see it; 404 otherwise (both look the same). */
+    public Task visible(Connection connection, String taskId, Caller caller) throws SQLException {
+        Task task = tasks.find(connection, taskId).orElseThrow(() -> ApiException.taskNotFound(taskId));
+        if (!caller.maySee(task.requester().senderId())) {
+            throw ApiException.taskNotFound(taskId);
+        }
+        return task;
     }
 
     static void requireTaskId(String taskId) {

@@ -25,10 +25,15 @@ public class TaskStore {
     }
 
     /** Newest first; {@code cursor} is the last task id of the previous page (exclusive). */
-    public List<Task> page(Connection connection, TaskStatus status, String cursor, int limit) throws SQLException {
+    /** Newest first; only {@code senderId}'s tasks unless it is null. */
+    public List<Task> page(Connection connection, TaskStatus status, String cursor, int limit, String senderId)
+            throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM tasks WHERE 1 = 1");
         if (status != null) {
             sql.append(" AND status = ?");
+        }
+        if (senderId != null) {
+            sql.append(" AND sender_id = ?");
         }
         if (cursor != null) {
             sql.append(" AND task_id < ?");
@@ -38,6 +43,9 @@ public class TaskStore {
             int index = 1;
             if (status != null) {
                 statement.setString(index++, status.name());
+            }
+            if (senderId != null) {
+                statement.setString(index++, senderId);
             }
             if (cursor != null) {
                 statement.setString(index++, cursor);
@@ -79,6 +87,28 @@ public class TaskStore {
                 return Optional.of(new TaskInput(taskId, row.getString(1), row.getString(2), row.getString(3),
                         row.getString(4)));
             }
+        }
+    }
+
+    /** The task an owner's idempotency key created, if any. */
+    Optional<String> taskForKey(Connection connection, String owner, String key) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT task_id FROM idempotency_keys WHERE owner = ? AND idempotency_key = ?")) {
+            statement.setString(1, owner);
+            statement.setString(2, key);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? Optional.of(row.getString(1)) : Optional.empty();
+            }
+        }
+    }
+
+    void insertKey(Connection connection, String owner, String key, String taskId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "INSERT INTO idempotency_keys (owner, idempotency_key, task_id) VALUES (?, ?, ?)")) {
+            statement.setString(1, owner);
+            statement.setString(2, key);
+            statement.setString(3, taskId);
+            statement.executeUpdate();
         }
     }
 

@@ -47,7 +47,7 @@ public class RequestEdgeFilter {
     }
 
     /** This request's id; one is made (and echoed) if the request failed before this filter ran. */
-    static String requestIdOf(RoutingContext context) {
+    public static String requestIdOf(RoutingContext context) {
         String requestId = context.get("request_id");
         if (requestId == null) {
             requestId = Ulid.next();

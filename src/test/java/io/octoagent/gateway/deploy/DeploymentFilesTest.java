@@ -479,7 +479,8 @@ class DeploymentFilesTest {
         assertEquals("octoagent-gateway", generator.get("name"), "the generated Secret is the one envFrom names");
         assertEquals(List.of("gateway-secret.env"), strings(generator.get("envs"), "secretGenerator envs"));
         Map<String, String> example = parseEnvFile("deploy/kubernetes/gateway-secret.env.example");
-        assertEquals(Map.of("LITELLM_PROXY_KEY", ""), example, "the example declares the key, empty");
+        assertEquals(Map.of("LITELLM_PROXY_KEY", "", "OCTOAGENT_API_TOKENS", ""), example,
+                "the example declares the key and the API tokens, empty");
         assertTrue(read(".gitignore").lines().anyMatch("deploy/kubernetes/gateway-secret.env"::equals),
                 ".gitignore must keep the real gateway-secret.env out");
         String secretRef = String.valueOf(list(gatewayContainer().get("envFrom"), "envFrom"));

@@ -2,6 +2,7 @@ package io.octoagent.gateway.provider;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
+import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
@@ -18,6 +19,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.github.tomakehurst.wiremock.client.WireMock;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import io.octoagent.gateway.support.Api;
 import io.octoagent.gateway.support.LiteLlmProxyStub;
@@ -185,6 +187,23 @@ class LedgerTruthTest extends ProxyStubbedTest {
         LiteLlmProxyStub.stubModelInfo(proxy);
         client.forgetHealth();
         given().get("/ready?profile=llm").then().statusCode(200).body("checks.litellm_proxy", equalTo("ok"));
+    }
+
+    @Test
+    void theProxyIsToldWhoseCallItIsForItsOwnSpendLogs() {
+        proxy.stubFor(completionFor("main").willReturn(success("noted", "gpt-4o", "main", MAIN_ID, "1e-05", 1, 1)));
+        String taskId = Api.submit(Map.of("text", "attribute me", "idempotency_key", Api.newKey(), "sender_id", "carol",
+                "thread_id", "t-42")).then().statusCode(201).extract().path("task_id");
+        JsonPath detail = Api.awaitTerminal(taskId);
+        proxy.verify(postRequestedFor(urlEqualTo("/chat/completions"))
+                .withRequestBody(matchingJsonPath("$.user", WireMock.equalTo("carol")))
+                .withRequestBody(matchingJsonPath("$.metadata.octoagent_task_id", WireMock.equalTo(taskId)))
+                .withRequestBody(matchingJsonPath("$.metadata.octoagent_model_alias", WireMock.equalTo("main")))
+                .withRequestBody(matchingJsonPath("$.metadata.octoagent_scope_id", WireMock.equalTo("chat:web:t-42")))
+                .withRequestBody(matchingJsonPath("$.metadata.trace_id",
+                        WireMock.equalTo(detail.getString("task.trace_id") == null
+                                ? detail.getString("events[0].trace_id") : detail.getString("task.trace_id"))))
+                .withRequestBody(matchingJsonPath("$.metadata.tags[?(@ == 'alias:main')]")));
     }
 
     @SuppressWarnings("unchecked")

@@ -113,6 +113,26 @@ class ProviderSettingsTest {
         }
 
         @Override
+        public Optional<String> apiTokens() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public Optional<String> apiTokensFile() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public String allowAnonymous() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
+        public String metricsAccess() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public String maxBacklog() {
             throw new UnsupportedOperationException();
         }

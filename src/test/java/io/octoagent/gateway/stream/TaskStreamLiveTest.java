@@ -14,6 +14,7 @@ import io.octoagent.gateway.store.SqliteStore;
 import io.octoagent.gateway.support.SseClient;
 import io.octoagent.gateway.support.SseClient.Frame;
 import io.octoagent.gateway.task.NewTask;
+import io.octoagent.gateway.access.Caller;
 import io.octoagent.gateway.task.TaskIntake;
 import io.octoagent.gateway.task.TaskLedger;
 import io.octoagent.gateway.task.TaskService;
@@ -80,7 +81,7 @@ class TaskStreamLiveTest {
         String taskId = runningTask();
         try (SseClient client = open(taskId)) {
             assertNotNull(client.nextEvent(WAIT));
-            service.cancel(taskId).await().atMost(WAIT);
+            service.cancel(taskId, Caller.SYSTEM).await().atMost(WAIT);
             List<Frame> rest = client.eventsUntilEnd(WAIT);
             JsonPath last = JsonPath.from(rest.get(rest.size() - 1).data());
             assertEquals("CANCELLED", last.getString("payload.to_status"));

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.octoagent.gateway.access.Caller;
 import io.octoagent.gateway.event.Actor;
 import io.octoagent.gateway.event.ErrorPayload;
 import io.octoagent.gateway.event.Event;
@@ -105,7 +106,7 @@ class TaskLedgerTest {
         ledger.transition(failed, TaskStatus.RUNNING, "test", Actor.KERNEL).await().atMost(WAIT);
         ledger.transition(failed, TaskStatus.FAILED, "test", Actor.KERNEL).await().atMost(WAIT);
         String cancelled = createOnly("cancelled");
-        service.cancel(cancelled).await().atMost(WAIT);
+        service.cancel(cancelled, Caller.SYSTEM).await().atMost(WAIT);
         Api.awaitTerminal(Api.submitText("succeeds"));
 
         List<Map<String, Object>> before = snapshot();

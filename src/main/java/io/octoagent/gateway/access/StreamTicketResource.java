@@ -1,0 +1,61 @@
+package io.octoagent.gateway.access;
+
+import io.octoagent.gateway.store.SqliteStore;
+import io.octoagent.gateway.task.TaskService;
+import io.octoagent.gateway.web.ApiException;
+import io.quarkus.runtime.annotations.RegisterForReflection;
+import io.quarkus.security.identity.SecurityIdentity;
+import io.smallrye.mutiny.Uni;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.POST;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+/**
+ * {@code POST /api/stream/ticket {"task_id": …}} → a one-use ticket valid for 60 s that opens
+ * that task's event stream as {@code /api/stream/task/{task_id}?ticket=…}, for browsers whose
+ * {@code EventSource} cannot send the token.
+ */
+@Path("/api/stream/ticket")
+public class StreamTicketResource {
+
+    @RegisterForReflection
+    public record TicketRequest(String taskId) {
+    }
+
+    @RegisterForReflection
+    public record Ticket(String ticket, String taskId, long expiresInSeconds, String streamUrl) {
+    }
+
+    private final StreamTickets tickets;
+    private final TaskService tasks;
+    private final SqliteStore store;
+    private final SecurityIdentity identity;
+
+    public StreamTicketResource(StreamTickets tickets, TaskService tasks, SqliteStore store, SecurityIdentity identity) {
+        this.tickets = tickets;
+        this.tasks = tasks;
+        this.store = store;
+        this.identity = identity;
+    }
+
+    @POST
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    public Uni<Ticket> issue(TicketRequest request) {
+        if (request == null || request.taskId() == null) {
+            throw ApiException.validation("task_id", "is required");
+        }
+        Caller caller = Caller.of(identity);
+        String taskId = request.taskId();
+        return store.read(connection -> tasks.visible(connection, taskId, caller))
+                .map(task -> {
+                    String owner = caller.anonymous() ? task.requester().senderId() : caller.owner();
+                    String role = caller.admin() ? ApiToken.ADMIN : ApiToken.OWNER;
+                    String ticket = tickets.issue(taskId, owner, role);
+                    return new Ticket(ticket, taskId, StreamTickets.LIFETIME.toSeconds(),
+                            StreamTickets.STREAM_PATH_PREFIX + taskId + "?ticket=" + ticket);
+                });
+    }
+}
