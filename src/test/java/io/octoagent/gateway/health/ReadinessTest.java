@@ -9,26 +9,16 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.greaterThan;
 import static org.hamcrest.Matchers.hasItem;
 
-import com.github.tomakehurst.wiremock.WireMockServer;
-import io.octoagent.gateway.support.InjectWireMock;
 import io.octoagent.gateway.support.LiteLlmProxyStub;
+import io.octoagent.gateway.support.ProxyStubbedTest;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /** Readiness per profile against a proxy stub that can be taken down, probed over HTTP. */
 @QuarkusTest
 @QuarkusTestResource(value = LiteLlmProxyStub.class, restrictToAnnotatedClass = true)
-class ReadinessTest {
-
-    @InjectWireMock
-    WireMockServer proxy;
-
-    @BeforeEach
-    void proxyUp() {
-        LiteLlmProxyStub.reset(proxy);
-    }
+class ReadinessTest extends ProxyStubbedTest {
 
     @Test
     void coreIsReadyAndNeverContactsTheProxy() {
@@ -51,7 +41,11 @@ class ReadinessTest {
                     .body("profile", equalTo(profile))
                     .body("checks.litellm_proxy", equalTo("ok"));
         }
-        proxy.verify(2, getRequestedFor(urlEqualTo("/health/liveliness")));
+        // Alive, then the key checked on an authenticated endpoint; the answer is reused for 10 s,
+        // so frequent probes cost the proxy nothing.
+        proxy.verify(1, getRequestedFor(urlEqualTo("/health/liveliness")));
+        proxy.verify(1, getRequestedFor(urlEqualTo("/model/info")).withHeader("Authorization",
+                com.github.tomakehurst.wiremock.client.WireMock.equalTo("Bearer " + LiteLlmProxyStub.PROXY_KEY)));
     }
 
     @Test
