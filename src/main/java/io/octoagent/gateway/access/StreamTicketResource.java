@@ -11,6 +11,13 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code POST /api/stream/ticket {"task_id": …}} → a one-use ticket valid for 60 s that opens
@@ -18,6 +25,7 @@ import jakarta.ws.rs.core.MediaType;
  * {@code EventSource} cannot send the token.
  */
 @Path("/api/stream/ticket")
+@Tag(name = "Tasks")
 public class StreamTicketResource {
 
     @RegisterForReflection
@@ -40,6 +48,13 @@ public class StreamTicketResource {
         this.identity = identity;
     }
 
+    @Operation(summary = "A one-use, 60 s ticket that opens one task's event stream without a header (EventSource)")
+    @RequestBody(content = @Content(mediaType = "application/json", schema = @Schema(implementation = TicketRequest.class),
+            examples = @ExampleObject(name = "ticket", value = "{\"task_id\": \"01JBZ3NDEKTSV4RRFFQ69G5FAV\"}")))
+    @APIResponse(responseCode = "200", description = "The ticket and the stream URL", content = @Content(schema = @Schema(implementation = Ticket.class)))
+    @APIResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @APIResponse(responseCode = "404", ref = "#/components/responses/NotFound")
+    @APIResponse(responseCode = "422", ref = "#/components/responses/Unprocessable")
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)

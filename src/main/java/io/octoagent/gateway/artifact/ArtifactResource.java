@@ -6,8 +6,12 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.Response;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/api/artifacts")
+@Tag(name = "Tasks")
 public class ArtifactResource {
 
     private final ArtifactStore artifacts;
@@ -17,6 +21,11 @@ public class ArtifactResource {
     }
 
     /** The artifact's bytes with its MIME type, after the SHA-256 check. */
+    @Operation(summary = "An artifact's bytes, with its MIME type, verified against its SHA-256 (X-Content-SHA256)")
+    @APIResponse(responseCode = "200", description = "The content")
+    @APIResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @APIResponse(responseCode = "404", ref = "#/components/responses/NotFound")
+    @APIResponse(responseCode = "500", ref = "#/components/responses/Corrupted")
     @GET
     @Path("/{artifact_id}/content")
     public Uni<Response> content(@PathParam("artifact_id") String artifactId) {

@@ -12,8 +12,14 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.core.MediaType;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 @Path("/api")
+@Tag(name = "Cost", description = "What the model calls cost")
 @Produces(MediaType.APPLICATION_JSON)
 public class CostResource {
 
@@ -30,6 +36,10 @@ public class CostResource {
     }
 
     /** The task's model calls summed. */
+    @Operation(summary = "A task's model calls summed: cost, tokens, unpriced and fallback calls")
+    @APIResponse(responseCode = "200", description = "The task's spend", content = @Content(schema = @Schema(implementation = TaskCost.class)))
+    @APIResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @APIResponse(responseCode = "404", ref = "#/components/responses/NotFound")
     @GET
     @Path("/tasks/{task_id}/cost")
     public Uni<TaskCost> taskCost(@PathParam("task_id") String taskId) {
@@ -43,6 +53,9 @@ public class CostResource {
     }
 
     /** Spend grouped by alias, model and provider: of every task for an admin, of its own tasks for an owner. */
+    @Operation(summary = "Spend grouped by alias, model and provider (an owner's own, or everyone's for an admin)")
+    @APIResponse(responseCode = "200", description = "The summary", content = @Content(schema = @Schema(implementation = CostSummary.class)))
+    @APIResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
     @GET
     @Path("/cost/summary")
     public Uni<CostSummary> summary() {

@@ -12,6 +12,11 @@ import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 /**
  * {@code GET /ready?profile=core|llm|full}: the same checks as the SmallRye endpoints, as one
@@ -19,6 +24,7 @@ import java.util.Map;
  * echo mode it is skipped); {@code full} also requires that the service is still accepting work.
  */
 @Path("/ready")
+@Tag(name = "Health", description = "Liveness and readiness")
 public class ReadyResource {
 
     private final ReadinessProbe probe;
@@ -38,6 +44,10 @@ public class ReadyResource {
     public record Work(int inflight, int maxConcurrency, int backlog, int maxBacklog) {
     }
 
+    @Operation(summary = "Readiness by profile: core (never the proxy), llm (the proxy too), full (and still accepting)")
+    @APIResponse(responseCode = "200", description = "Ready", content = @Content(schema = @Schema(implementation = Readiness.class)))
+    @APIResponse(responseCode = "503", description = "Not ready", content = @Content(schema = @Schema(implementation = Readiness.class)))
+    @APIResponse(responseCode = "422", ref = "#/components/responses/Unprocessable")
     @GET
     @Produces(MediaType.APPLICATION_JSON)
     public Uni<Response> ready(@QueryParam("profile") String requested) {
