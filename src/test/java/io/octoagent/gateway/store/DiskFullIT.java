@@ -27,7 +27,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
@@ -44,7 +43,6 @@ import org.junit.jupiter.api.Test;
  */
 class DiskFullIT {
 
-    private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED", "REJECTED");
     private static final int IN_FLIGHT = 10;
     /** Larger than the inline limit, so each answer is an artifact file that needs space too. */
     private static final String LONG_ANSWER = "x".repeat(6_000);
@@ -155,7 +153,7 @@ class DiskFullIT {
         all.addAll(retried);
         int echo = 0;
         for (String taskId : all) {
-            JsonNode detail = awaitTerminal(taskId);
+            JsonNode detail = app.awaitTerminal(taskId, Duration.ofSeconds(60));
             assertEquals("SUCCEEDED", detail.path("task").path("status").asText(), detail.toString());
             for (JsonNode event : detail.path("events")) {
                 if (event.path("type").asText().equals("MODEL_CALL_COMPLETED")
@@ -202,18 +200,5 @@ class DiskFullIT {
             }
         }
         return fillers;
-    }
-
-    private JsonNode awaitTerminal(String taskId) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonNode detail;
-        do {
-            detail = mapper.readTree(TestHttp.get(http, app.baseUrl() + "/api/tasks/" + taskId).body());
-            if (TERMINAL.contains(detail.path("task").path("status").asText())) {
-                return detail;
-            }
-            Pause.millis(100);
-        } while (System.nanoTime() < deadline);
-        return detail;
     }
 }

@@ -26,7 +26,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.UUID;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -40,7 +39,6 @@ import org.junit.jupiter.api.Test;
 class SecondInstanceIT {
 
     private static final int TASKS = 20;
-    private static final Set<String> TERMINAL = Set.of("SUCCEEDED", "FAILED", "CANCELLED", "REJECTED");
 
     private final ObjectMapper mapper = new ObjectMapper();
     private WireMockServer proxy;
@@ -111,7 +109,7 @@ class SecondInstanceIT {
 
         // The first process finishes its tasks alone: one proxy call each, no interrupted call.
         for (String taskId : taskIds) {
-            JsonNode detail = awaitTerminal(http, taskId);
+            JsonNode detail = first.awaitTerminal(taskId, Duration.ofSeconds(60));
             assertEquals("SUCCEEDED", detail.path("task").path("status").asText(), detail.toString());
             for (JsonNode event : detail.path("events")) {
                 assertNotEquals("MODEL_CALL_FAILED", event.path("type").asText(), event.toString());
@@ -121,18 +119,5 @@ class SecondInstanceIT {
                 .getCount(), "one proxy call per task");
         assertTrue(first.isAlive());
         assertEquals(200, TestHttp.get(http, first.baseUrl() + "/q/health/ready").statusCode());
-    }
-
-    private JsonNode awaitTerminal(HttpClient http, String taskId) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        JsonNode detail;
-        do {
-            detail = mapper.readTree(TestHttp.get(http, first.baseUrl() + "/api/tasks/" + taskId).body());
-            if (TERMINAL.contains(detail.path("task").path("status").asText())) {
-                return detail;
-            }
-            Pause.millis(100);
-        } while (System.nanoTime() < deadline);
-        return detail;
     }
 }

@@ -3,6 +3,8 @@ package io.octoagent.gateway.support;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.ServerSocket;
@@ -25,6 +27,7 @@ public final class PackagedApp implements AutoCloseable {
 
     private static final Path JAR = Path.of("target", "quarkus-app", "quarkus-run.jar");
     private static final int TAIL_LINES = 40;
+    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final Process process;
     private final int port;
@@ -135,6 +138,21 @@ public final class PackagedApp implements AutoCloseable {
     /** The exit value; only once the process has exited. */
     public int exitCode() {
         return process.exitValue();
+    }
+
+    /** Polls {@code GET /api/tasks/{id}} until the task is terminal (or the time runs out); its detail. */
+    public JsonNode awaitTerminal(String taskId, Duration timeout) throws IOException, InterruptedException {
+        HttpClient client = TestHttp.newClient();
+        long deadline = System.nanoTime() + timeout.toNanos();
+        JsonNode detail;
+        do {
+            detail = MAPPER.readTree(TestHttp.get(client, baseUrl() + "/api/tasks/" + taskId).body());
+            if (Api.TERMINAL.contains(detail.path("task").path("status").asText())) {
+                return detail;
+            }
+            Pause.millis(100);
+        } while (System.nanoTime() < deadline);
+        return detail;
     }
 
     /** The last lines of the log, for failure messages. */
