@@ -1,11 +1,11 @@
 package io.octoagent.gateway.cost;
 
+import io.octoagent.gateway.access.Caller;
 import io.octoagent.gateway.common.Ulid;
 import io.octoagent.gateway.store.SqliteStore;
-import io.octoagent.gateway.access.Caller;
 import io.octoagent.gateway.task.TaskService;
-import io.quarkus.security.identity.SecurityIdentity;
 import io.octoagent.gateway.web.ApiException;
+import io.quarkus.security.identity.SecurityIdentity;
 import io.smallrye.mutiny.Uni;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;

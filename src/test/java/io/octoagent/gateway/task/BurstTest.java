@@ -21,7 +21,6 @@ import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import java.net.http.HttpClient;
 import java.net.http.HttpResponse;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ConcurrentLinkedQueue;
