@@ -126,7 +126,7 @@ public class AccessSettings {
             return tokens;
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("OCTOAGENT_API_TOKENS_FILE='" + file + "' cannot be used: "
-                    + e.getMessage().lines().findFirst().orElse("") + "; expected a JSON or YAML list of "
+                    + String.valueOf(e.getMessage()).lines().findFirst().orElse("") + "; expected a JSON or YAML list of "
                     + "{name, owner, role, sha256}", e);
         }
     }

@@ -13,7 +13,7 @@ public final class Ulid {
     private static final char[] ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ".toCharArray();
     private static final Pattern FORMAT = Pattern.compile("[0-7][0-9A-HJKMNP-TV-Z]{25}");
     /** Initialised at run time in a native image (see quarkus.native.additional-build-args). */
-    private static final SecureRandom RANDOM = new SecureRandom();
+
 
     private static final Generator SHARED = new Generator();
 
@@ -29,12 +29,18 @@ public final class Ulid {
         private long lastMillis = -1;
         private long randomHigh; // upper 16 bits of the 80-bit random part
         private long randomLow;  // lower 64 bits
+        // Made on first use, never in a static initialiser: a native image initialises this
+        // class at build time, and a SecureRandom seeded then would be baked into the binary.
+        private SecureRandom random;
 
         synchronized String next(long nowMillis) {
             if (nowMillis > lastMillis) {
+                if (random == null) {
+                    random = new SecureRandom();
+                }
                 lastMillis = nowMillis;
-                randomHigh = RANDOM.nextInt(1 << 16);
-                randomLow = RANDOM.nextLong();
+                randomHigh = random.nextInt(1 << 16);
+                randomLow = random.nextLong();
             } else {
                 // Same (or earlier, after a clock step back) millisecond: increment the random part.
                 randomLow++;

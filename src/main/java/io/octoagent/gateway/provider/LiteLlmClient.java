@@ -2,6 +2,7 @@ package io.octoagent.gateway.provider;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.octoagent.gateway.config.ServiceSettings;
 import io.quarkus.logging.Log;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
 import io.smallrye.faulttolerance.api.Guard;
@@ -58,8 +59,8 @@ public class LiteLlmClient {
     private final Map<String, Guard> breakers = new ConcurrentHashMap<>();
     private volatile CachedHealth health;
 
-    public LiteLlmClient(ProviderSettings settings, CostTracker costs, PriceTable prices, EchoMessageAdapter echo,
-                         ObjectMapper mapper) {
+    public LiteLlmClient(ProviderSettings settings, ServiceSettings service, CostTracker costs, PriceTable prices,
+                         EchoMessageAdapter echo, ObjectMapper mapper) {
         this.settings = settings;
         this.costs = costs;
         this.prices = prices;
@@ -71,7 +72,7 @@ public class LiteLlmClient {
                 // The per-call timeout decides; this is only a backstop.
                 .readTimeout(settings.timeoutSeconds() + 5L, TimeUnit.SECONDS)
                 .property(QuarkusRestClientProperties.CONNECTION_POOL_SIZE,
-                        settings.maxConcurrency() + SPARE_CONNECTIONS)
+                        service.maxConcurrency() + SPARE_CONNECTIONS)
                 .property("microprofile.rest.client.disable.default.mapper", true)
                 .build(LiteLlmRestClient.class);
         this.deployments = new ModelInfoCache(mapper, () -> rest.modelInfo(authorization()).map(this::reply));

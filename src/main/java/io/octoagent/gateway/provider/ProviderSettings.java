@@ -33,7 +33,6 @@ public class ProviderSettings {
     private URI proxyUrl;
     private int timeoutSeconds;
     private String proxyKey;
-    private int maxConcurrency;
     private double temperature;
     private Duration breakerDelay;
     /** Secrets that came with the settings; {@link #redact} removes each from any text. */
@@ -49,7 +48,6 @@ public class ProviderSettings {
         mode = parseEnum(Mode.class, llm.mode(), "OCTOAGENT_LLM_MODE", "litellm, echo");
         fallback = parseEnum(FallbackPolicy.class, llm.fallback(), "OCTOAGENT_LLM_FALLBACK", "echo, none");
         timeoutSeconds = parseTimeout(llm.timeoutS());
-        maxConcurrency = (int) ServiceSettings.whole("OCTOAGENT_LLM_MAX_CONCURRENCY", llm.maxConcurrency(), 1, 10_000);
         temperature = ServiceSettings.decimal("OCTOAGENT_LLM_TEMPERATURE", llm.temperature(), 0, 2);
         breakerDelay = ServiceSettings.duration("OCTOAGENT_LLM_BREAKER_DELAY", llm.breakerDelay(), Duration.ofMillis(100));
         URI configured = parseUrl(llm.proxyUrl());
@@ -79,10 +77,6 @@ public class ProviderSettings {
         return timeoutSeconds;
     }
 
-    /** Most proxy calls in flight at once ({@code OCTOAGENT_LLM_MAX_CONCURRENCY}). */
-    public int maxConcurrency() {
-        return maxConcurrency;
-    }
 
     /** How long a runtime group's open circuit breaker waits before it lets a probe call through. */
     public Duration breakerDelay() {

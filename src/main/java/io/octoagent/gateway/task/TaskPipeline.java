@@ -80,30 +80,29 @@ public class TaskPipeline {
      * by a previous process) after closing its dangling call; a finished one not at all.
      */
     public Uni<Void> process(String taskId) {
-        return store.read(connection -> tasks.find(connection, taskId).map(Task::status).orElse(null))
-                .chain(status -> {
-                    if (status == TaskStatus.CREATED) {
-                        return run(taskId);
-                    }
-                    return status == TaskStatus.RUNNING ? resumeRunning(taskId) : Uni.createFrom().voidItem();
-                });
+        return load(taskId).chain(loaded -> {
+            TaskStatus status = loaded == null ? null : loaded.task().status();
+            if (status == TaskStatus.CREATED) {
+                return run(loaded);
+            }
+            return status == TaskStatus.RUNNING ? resumeRunning(loaded) : Uni.createFrom().voidItem();
+        });
     }
 
-    private Uni<Void> run(String taskId) {
-        return loadInput(taskId)
-                .chain(input -> durably(() -> ledger.transition(taskId, TaskStatus.RUNNING, "processing started",
-                                Actor.KERNEL))
-                        .map(started -> newRun(input, started.traceId())))
+    private Uni<Void> run(Loaded loaded) {
+        String taskId = loaded.task().taskId();
+        return durably(() -> ledger.transition(taskId, TaskStatus.RUNNING, "processing started", Actor.KERNEL))
+                .map(started -> newRun(loaded, started.traceId()))
                 .chain(this::callModel)
                 .onFailure(TaskNotActiveException.class).recoverWithNull();
     }
 
-    private Uni<Void> resumeRunning(String taskId) {
-        return loadInput(taskId)
-                .chain(input -> durably(() -> ledger.step(taskId, step -> {
-                    closeInterruptedCall(step, input.input());
-                    return newRun(input, step.traceId());
-                })))
+    private Uni<Void> resumeRunning(Loaded loaded) {
+        String taskId = loaded.task().taskId();
+        return durably(() -> ledger.step(taskId, step -> {
+                    closeInterruptedCall(step, loaded.input());
+                    return newRun(loaded, step.traceId());
+                }))
                 .invoke(run -> TaskLog.info(taskId, run.traceId(), "Resuming task interrupted by a restart"))
                 .chain(this::callModel)
                 .onFailure(TaskNotActiveException.class).recoverWithNull();
@@ -219,17 +218,17 @@ public class TaskPipeline {
         }
     }
 
-    /** What a run needs of the ledger: the submitted input and the task it belongs to. */
+    /** What a run needs of the ledger: the task (its status decides the path) and its submitted input. */
     private record Loaded(TaskInput input, Task task) {
-        String modelAlias() {
-            return input.modelAlias();
-        }
     }
 
-    private Uni<Loaded> loadInput(String taskId) {
-        return store.read(connection -> new Loaded(
-                tasks.input(connection, taskId).orElseThrow(() -> new TaskNotFoundException(taskId)),
-                tasks.find(connection, taskId).orElseThrow(() -> new TaskNotFoundException(taskId))));
+    /** One read for both; null when the task does not exist. */
+    private Uni<Loaded> load(String taskId) {
+        return store.read(connection -> {
+            Task task = tasks.find(connection, taskId).orElse(null);
+            return task == null ? null : new Loaded(
+                    tasks.input(connection, taskId).orElseThrow(() -> new TaskNotFoundException(taskId)), task);
+        });
     }
 
     private TaskRun newRun(Loaded loaded, String traceId) {

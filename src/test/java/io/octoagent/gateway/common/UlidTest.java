@@ -10,6 +10,20 @@ import org.junit.jupiter.api.Test;
 
 class UlidTest {
 
+    /** A native image initialises this class at build time: no random source may live in a static. */
+    @Test
+    void noRandomSourceIsHeldInAStaticField() {
+        for (Class<?> type : List.of(Ulid.class, Ulid.Generator.class)) {
+            for (java.lang.reflect.Field field : type.getDeclaredFields()) {
+                if (java.lang.reflect.Modifier.isStatic(field.getModifiers())) {
+                    assertFalse(java.util.Random.class.isAssignableFrom(field.getType()),
+                            type.getSimpleName() + "." + field.getName() + " holds a random source in a static");
+                }
+            }
+        }
+        assertEquals(26, Ulid.next().length(), "the lazily made SecureRandom works");
+    }
+
     @Test
     void encodesTheTimestampLikeTheSpecification() {
         // Reference value from the ULID specification: 1469918176385 ms → "01ARYZ6S41".
