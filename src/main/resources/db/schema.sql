@@ -80,3 +80,23 @@ CREATE TABLE IF NOT EXISTS artifacts (
     version     INTEGER NOT NULL
 );
 CREATE INDEX IF NOT EXISTS artifacts_by_task ON artifacts (task_id, artifact_id);
+
+-- Budgets (folded from MODEL_CALL_* events, like tasks): what each allowance — a budget, for
+-- one owner / channel / thread ('*' for a global budget), in one period — has spent and holds
+-- reserved, in nano-dollars; and the reservations of the calls running now.
+CREATE TABLE IF NOT EXISTS budget_usage (
+    budget         TEXT NOT NULL,
+    scope_value    TEXT NOT NULL,
+    period_start   TEXT NOT NULL,
+    spent_nanos    INTEGER NOT NULL DEFAULT 0,
+    reserved_nanos INTEGER NOT NULL DEFAULT 0,
+    PRIMARY KEY (budget, scope_value, period_start)
+);
+CREATE TABLE IF NOT EXISTS budget_reservations (
+    task_id      TEXT NOT NULL REFERENCES tasks (task_id),
+    budget       TEXT NOT NULL,
+    scope_value  TEXT NOT NULL,
+    period_start TEXT NOT NULL,
+    amount_nanos INTEGER NOT NULL,
+    PRIMARY KEY (task_id, budget)
+);

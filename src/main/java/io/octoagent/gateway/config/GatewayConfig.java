@@ -3,6 +3,7 @@ package io.octoagent.gateway.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -57,6 +58,41 @@ public interface GatewayConfig {
 
     /** A LiteLLM-format price file extending or overriding the bundled prices ({@code OCTOAGENT_PRICING_FILE}). */
     Optional<String> pricingFile();
+
+    /** Budgets declared in application.yaml ({@code octoagent.budgets}, a list). */
+    List<BudgetEntry> budgets();
+
+    /** A JSON or YAML file with more budgets, in the same form ({@code OCTOAGENT_BUDGETS_FILE}). */
+    Optional<String> budgetsFile();
+
+    /**
+     * What a budgeted call whose worst case cannot be priced gets: {@code deny} or {@code allow}
+     * ({@code OCTOAGENT_BUDGET_UNPRICED}).
+     */
+    @WithDefault("deny")
+    String budgetUnpriced();
+
+    interface BudgetEntry {
+        String name();
+
+        /** {@code global}, {@code owner}, {@code channel} or {@code thread}. */
+        String scope();
+
+        /** Only these owners / channels / threads (all when absent). */
+        Optional<List<String>> values();
+
+        /** {@code day}, {@code week}, {@code month} or {@code total}. */
+        String period();
+
+        String limitUsd();
+
+        @WithDefault("80")
+        String softPercent();
+
+        /** {@code reject} or {@code downgrade:<alias or runtime group>}. */
+        @WithDefault("reject")
+        String onExhausted();
+    }
 
     interface Store {
         /** Most write operations grouped into one transaction (one fsync). */
@@ -139,6 +175,21 @@ public interface GatewayConfig {
         @WithDefault("0.7")
         String temperature();
 
+        /**
+         * {@code max_tokens} sent with every call unless its alias sets its own: it bounds the
+         * answer, and so the worst case a budget reserves ({@code OCTOAGENT_LLM_MAX_TOKENS}).
+         */
+        @WithDefault("1024")
+        String maxTokens();
+
+        /**
+         * The groups the proxy may fall back to, per group, as {@code group=fallback1|fallback2}
+         * entries separated by {@code ;} ({@code main=fallback;cheap=}: cheap has none). A call's
+         * worst case is priced over its group and these; for a group not listed, over the highest
+         * price the proxy lists ({@code OCTOAGENT_LLM_PROXY_FALLBACKS}).
+         */
+        Optional<String> proxyFallbacks();
+
         /** Semantic aliases by name. */
         Map<String, Alias> aliases();
 
@@ -152,6 +203,9 @@ public interface GatewayConfig {
             /** Human description. */
             @WithDefault("")
             String description();
+
+            /** {@code max_tokens} for this alias's calls (else {@code OCTOAGENT_LLM_MAX_TOKENS}). */
+            Optional<String> maxTokens();
         }
     }
 }

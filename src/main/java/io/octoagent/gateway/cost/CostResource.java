@@ -11,6 +11,7 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
@@ -52,13 +53,21 @@ public class CostResource {
                 .map(spend -> new TaskCost(taskId, spend));
     }
 
-    /** Spend grouped by alias, model and provider: of every task for an admin, of its own tasks for an owner. */
-    @Operation(summary = "Spend grouped by alias, model and provider (an owner's own, or everyone's for an admin)")
+    /**
+     * Spend grouped by alias, model and provider, and by {@code group_by} when given: of every task
+     * for an admin, of its own tasks for an owner; calls completed in [{@code from}, {@code to}).
+     */
+    @Operation(summary = "Spend grouped by alias, model and provider (an owner's own, or everyone's for an admin)",
+            description = "from (inclusive) and to (exclusive) bound when the calls completed: an ISO-8601 instant "
+                    + "or a UTC day; group_by adds spend by alias, model, provider, owner, thread or day.")
     @APIResponse(responseCode = "200", description = "The summary", content = @Content(schema = @Schema(implementation = CostSummary.class)))
     @APIResponse(responseCode = "401", ref = "#/components/responses/Unauthorized")
+    @APIResponse(responseCode = "422", ref = "#/components/responses/Unprocessable")
     @GET
     @Path("/cost/summary")
-    public Uni<CostSummary> summary() {
-        return costs.summary(Caller.of(identity).scope());
+    public Uni<CostSummary> summary(@QueryParam("from") String from, @QueryParam("to") String to,
+                                    @QueryParam("group_by") String groupBy) {
+        return costs.summary(new CostQuery(Caller.of(identity).scope(), CostQuery.instant("from", from),
+                CostQuery.instant("to", to), CostQuery.groupBy(groupBy)));
     }
 }

@@ -1,5 +1,6 @@
 package io.octoagent.gateway.cost;
 
+import io.octoagent.gateway.common.Timestamps;
 import io.octoagent.gateway.provider.TokenUsage;
 import io.octoagent.gateway.store.SqliteStore;
 import io.smallrye.mutiny.Uni;
@@ -18,21 +19,22 @@ import java.util.List;
 @ApplicationScoped
 public class CostStore {
 
-    /** Per-call columns with the defaults of old payloads. */
-    private static final String CALLS = "SELECT task_id,"
-            + " COALESCE(json_extract(payload, '$.model_alias'), '') AS model_alias,"
-            + " COALESCE(json_extract(payload, '$.model_name'), '') AS model_name,"
-            + " COALESCE(json_extract(payload, '$.provider'), '') AS provider,"
-            + " COALESCE(json_extract(payload, '$.cost_usd'), 0.0) AS cost_usd,"
-            + " COALESCE(json_extract(payload, '$.cost_unavailable'), 0) AS cost_unavailable,"
-            + " COALESCE(json_extract(payload, '$.is_fallback'), 0) AS is_fallback,"
-            + " COALESCE(json_extract(payload, '$.token_usage.prompt_tokens'),"
-            + "          json_extract(payload, '$.token_usage.prompt'), 0) AS prompt_tokens,"
-            + " COALESCE(json_extract(payload, '$.token_usage.completion_tokens'),"
-            + "          json_extract(payload, '$.token_usage.completion'), 0) AS completion_tokens,"
-            + " COALESCE(json_extract(payload, '$.token_usage.total_tokens'),"
-            + "          json_extract(payload, '$.token_usage.total'), 0) AS total_tokens"
-            + " FROM events WHERE type = 'MODEL_CALL_COMPLETED'";
+    /** Per-call columns with the defaults of old payloads, and the task's owner and thread. */
+    private static final String CALLS = "SELECT e.task_id AS task_id, e.ts AS ts,"
+            + " COALESCE(json_extract(e.payload, '$.model_alias'), '') AS model_alias,"
+            + " COALESCE(json_extract(e.payload, '$.model_name'), '') AS model_name,"
+            + " COALESCE(json_extract(e.payload, '$.provider'), '') AS provider,"
+            + " COALESCE(json_extract(e.payload, '$.cost_usd'), 0.0) AS cost_usd,"
+            + " COALESCE(json_extract(e.payload, '$.cost_unavailable'), 0) AS cost_unavailable,"
+            + " COALESCE(json_extract(e.payload, '$.is_fallback'), 0) AS is_fallback,"
+            + " COALESCE(json_extract(e.payload, '$.token_usage.prompt_tokens'),"
+            + "          json_extract(e.payload, '$.token_usage.prompt'), 0) AS prompt_tokens,"
+            + " COALESCE(json_extract(e.payload, '$.token_usage.completion_tokens'),"
+            + "          json_extract(e.payload, '$.token_usage.completion'), 0) AS completion_tokens,"
+            + " COALESCE(json_extract(e.payload, '$.token_usage.total_tokens'),"
+            + "          json_extract(e.payload, '$.token_usage.total'), 0) AS total_tokens,"
+            + " t.sender_id AS owner, t.thread_id AS thread, substr(e.ts, 1, 10) AS day"
+            + " FROM events e JOIN tasks t ON t.task_id = e.task_id WHERE e.type = 'MODEL_CALL_COMPLETED'";
 
     private static final String SUMS = "COUNT(*), COALESCE(SUM(cost_usd), 0), COALESCE(SUM(prompt_tokens), 0),"
             + " COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(total_tokens), 0), COALESCE(SUM(cost_unavailable), 0),"
@@ -47,7 +49,7 @@ public class CostStore {
     public Uni<Spend> forTask(String taskId) {
         return store.read(connection -> {
             try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT " + SUMS + " FROM (" + CALLS + " AND task_id = ?)")) {
+                    "SELECT " + SUMS + " FROM (" + CALLS + " AND e.task_id = ?)")) {
                 statement.setString(1, taskId);
                 try (ResultSet row = statement.executeQuery()) {
                     row.next();
@@ -57,44 +59,78 @@ public class CostStore {
         });
     }
 
-    /** Spend of every task ({@code senderId} null) or of one sender's tasks. */
-    public Uni<CostSummary> summary(String senderId) {
-        return store.read(connection -> new CostSummary(total(connection, senderId), groups(connection, senderId)));
+    /** Spend as {@code query} selects it: totals, by alias, model and provider, and by its dimension. */
+    public Uni<CostSummary> summary(CostQuery query) {
+        return store.read(connection -> new CostSummary(total(connection, query), groups(connection, query),
+                query.from() == null ? null : query.from().toString(), query.to() == null ? null : query.to().toString(),
+                query.groupBy() == null ? null : query.groupBy().wire(),
+                query.groupBy() == null ? null : buckets(connection, query)));
     }
 
-    private static String calls(String senderId) {
-        return senderId == null ? CALLS
-                : CALLS + " AND task_id IN (SELECT task_id FROM tasks WHERE sender_id = ?)";
+    /** The calls {@code query} covers, as a sub-select; {@link #bind} fills its parameters. */
+    private static String calls(CostQuery query) {
+        StringBuilder sql = new StringBuilder(CALLS);
+        if (query.owner() != null) {
+            sql.append(" AND t.sender_id = ?");
+        }
+        if (query.from() != null) {
+            sql.append(" AND e.ts >= ?");
+        }
+        if (query.to() != null) {
+            sql.append(" AND e.ts < ?");
+        }
+        return sql.toString();
     }
 
-    private static Spend total(Connection connection, String senderId) throws SQLException {
-        try (PreparedStatement statement = connection.prepareStatement("SELECT " + SUMS + " FROM (" + calls(senderId) + ")")) {
-            if (senderId != null) {
-                statement.setString(1, senderId);
-            }
-            try (ResultSet row = statement.executeQuery()) {
-                row.next();
-                return spend(row, 1);
-            }
+    private static PreparedStatement bind(PreparedStatement statement, CostQuery query) throws SQLException {
+        int index = 1;
+        if (query.owner() != null) {
+            statement.setString(index++, query.owner());
+        }
+        if (query.from() != null) {
+            statement.setString(index++, Timestamps.format(query.from()));
+        }
+        if (query.to() != null) {
+            statement.setString(index, Timestamps.format(query.to()));
+        }
+        return statement;
+    }
+
+    private static Spend total(Connection connection, CostQuery query) throws SQLException {
+        try (PreparedStatement statement = bind(connection.prepareStatement(
+                "SELECT " + SUMS + " FROM (" + calls(query) + ")"), query);
+             ResultSet row = statement.executeQuery()) {
+            row.next();
+            return spend(row, 1);
         }
     }
 
-    private static List<CostSummary.Group> groups(Connection connection, String senderId) throws SQLException {
+    private static List<CostSummary.Group> groups(Connection connection, CostQuery query) throws SQLException {
         List<CostSummary.Group> groups = new ArrayList<>();
-        try (PreparedStatement statement = connection.prepareStatement(
-                "SELECT model_alias, model_name, provider, " + SUMS + " FROM (" + calls(senderId) + ")"
-                        + " GROUP BY model_alias, model_name, provider ORDER BY 5 DESC, 1, 2, 3")) {
-            if (senderId != null) {
-                statement.setString(1, senderId);
-            }
-            try (ResultSet row = statement.executeQuery()) {
-                while (row.next()) {
-                    groups.add(new CostSummary.Group(row.getString(1), row.getString(2), row.getString(3),
-                            spend(row, 4)));
-                }
+        try (PreparedStatement statement = bind(connection.prepareStatement(
+                "SELECT model_alias, model_name, provider, " + SUMS + " FROM (" + calls(query) + ")"
+                        + " GROUP BY model_alias, model_name, provider ORDER BY 5 DESC, 1, 2, 3"), query);
+             ResultSet row = statement.executeQuery()) {
+            while (row.next()) {
+                groups.add(new CostSummary.Group(row.getString(1), row.getString(2), row.getString(3),
+                        spend(row, 4)));
             }
         }
         return groups;
+    }
+
+    private static List<CostSummary.Bucket> buckets(Connection connection, CostQuery query) throws SQLException {
+        String column = query.groupBy().column;
+        String order = query.groupBy() == CostQuery.GroupBy.DAY ? "1" : "3 DESC, 1";
+        List<CostSummary.Bucket> buckets = new ArrayList<>();
+        try (PreparedStatement statement = bind(connection.prepareStatement("SELECT " + column + ", " + SUMS
+                + " FROM (" + calls(query) + ") GROUP BY " + column + " ORDER BY " + order), query);
+             ResultSet row = statement.executeQuery()) {
+            while (row.next()) {
+                buckets.add(new CostSummary.Bucket(row.getString(1), spend(row, 2)));
+            }
+        }
+        return buckets;
     }
 
     private static Spend spend(ResultSet row, int first) throws SQLException {

@@ -8,5 +8,6 @@ public enum EventType {
     MODEL_CALL_COMPLETED,
     MODEL_CALL_FAILED,
     ARTIFACT_CREATED,
+    BUDGET_EXCEEDED,
     ERROR
 }

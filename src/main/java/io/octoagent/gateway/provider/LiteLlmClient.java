@@ -9,15 +9,20 @@ import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.util.TypeLiteral;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.tracing.TracingPolicy;
 import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.ext.ContextResolver;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.UnknownHostException;
 import java.nio.channels.ClosedChannelException;
 import java.time.Duration;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
@@ -74,6 +79,7 @@ public class LiteLlmClient {
                 .property(QuarkusRestClientProperties.CONNECTION_POOL_SIZE,
                         service.maxConcurrency() + SPARE_CONNECTIONS)
                 .property("microprofile.rest.client.disable.default.mapper", true)
+                .register(UntracedConnections.class)
                 .build(LiteLlmRestClient.class);
         this.deployments = new ModelInfoCache(mapper, () -> rest.modelInfo(authorization()).map(this::reply));
     }
@@ -82,15 +88,18 @@ public class LiteLlmClient {
      * One chat completion through the proxy for the given alias and runtime group, behind that
      * group's breaker; the echo model answers when it fails (unless it was cancelled).
      */
-    public Uni<ModelCallResult> complete(String modelAlias, String runtimeGroup, List<ChatMessage> messages,
-                                         CallAttribution attribution, CallCancellation cancellation) {
+    public Uni<ModelCallResult> complete(String modelAlias, String runtimeGroup, int maxTokens,
+                                         List<ChatMessage> messages, CallAttribution attribution,
+                                         CallCancellation cancellation) {
         long start = System.nanoTime();
-        ChatCompletionRequest request = new ChatCompletionRequest(runtimeGroup, messages, settings.temperature(), null,
+        ChatCompletionRequest request = new ChatCompletionRequest(runtimeGroup, messages, settings.temperature(), maxTokens,
                 attribution == null ? null : attribution.owner(), attribution == null ? null : attribution.metadata());
-        return breakerOf(runtimeGroup).get(() -> callOnce(modelAlias, runtimeGroup, request, cancellation, start)
+        String traceParent = attribution == null ? null : attribution.traceParent();
+        return breakerOf(runtimeGroup).get(() -> callOnce(modelAlias, runtimeGroup, request, traceParent, cancellation,
+                                start)
                         .onFailure(failure -> rateLimitRetryDelay(failure, start) != null)
                         .recoverWithUni(failure -> callAgainAfter(rateLimitRetryDelay(failure, start), modelAlias,
-                                runtimeGroup, request, cancellation, start)), UNI_RESULT)
+                                runtimeGroup, request, traceParent, cancellation, start)), UNI_RESULT)
                 .onFailure(failure -> !(failure instanceof CallCancelledException))
                 .recoverWithUni(failure -> fallback(modelAlias, runtimeGroup, messages, failure));
     }
@@ -100,9 +109,9 @@ public class LiteLlmClient {
      * call on the wire, and firing it, like {@code cancellation}, closes the connection at once.
      */
     private Uni<ModelCallResult> callOnce(String modelAlias, String runtimeGroup, ChatCompletionRequest request,
-                                          CallCancellation cancellation, long start) {
+                                          String traceParent, CallCancellation cancellation, long start) {
         Duration left = remaining(start);
-        return cancellation.guard(rest.chatCompletions(authorization(), request)
+        return cancellation.guard(rest.chatCompletions(authorization(), traceParent, request)
                         .ifNoItem().after(left).failWith(() -> new TimeoutException("no answer within " + left)))
                 .map(this::reply)
                 .onFailure(LiteLlmClient::isConnectionFailure).transform(this::unreachable)
@@ -111,10 +120,11 @@ public class LiteLlmClient {
 
     /** One more try after the proxy's Retry-After (a 429 is worth one retry when the budget allows). */
     private Uni<ModelCallResult> callAgainAfter(Duration delay, String modelAlias, String runtimeGroup,
-                                                ChatCompletionRequest request, CallCancellation cancellation, long start) {
+                                                ChatCompletionRequest request, String traceParent,
+                                                CallCancellation cancellation, long start) {
         Log.infof("Group %s is rate limited; trying again in %d s as the proxy asks", runtimeGroup, delay.toSeconds());
         return Uni.createFrom().voidItem().onItem().delayIt().by(delay)
-                .chain(() -> callOnce(modelAlias, runtimeGroup, request, cancellation, start));
+                .chain(() -> callOnce(modelAlias, runtimeGroup, request, traceParent, cancellation, start));
     }
 
     /** The proxy's Retry-After when {@code failure} is a first 429 and waiting still leaves time to call. */
@@ -181,6 +191,53 @@ public class LiteLlmClient {
                 .invoke(result -> health = new CachedHealth(result, System.nanoTime()));
     }
 
+    /**
+     * The highest input and output prices a call to {@code group} could be billed at: over the
+     * group's deployments and the groups the proxy may fall back to from it ({@code fallbacks});
+     * when those are not known, over every price the proxy lists. Empty when a deployment that
+     * could serve the call has no price (from the proxy or the price table), or the group has none.
+     */
+    public Uni<Optional<ModelPrice>> priceCeiling(String group, Optional<List<String>> fallbacks) {
+        return deployments.all().map(all -> {
+            List<Deployment> own = all.stream().filter(deployment -> deployment.group().equals(group)).toList();
+            if (own.isEmpty()) {
+                return Optional.empty();
+            }
+            List<Deployment> strict = new ArrayList<>(own);
+            fallbacks.ifPresent(groups -> all.stream().filter(deployment -> groups.contains(deployment.group()))
+                    .forEach(strict::add));
+            double input = 0;
+            double output = 0;
+            for (Deployment deployment : strict) {
+                Optional<ModelPrice> price = priceOf(deployment);
+                if (price.isEmpty()) {
+                    return Optional.empty();
+                }
+                input = Math.max(input, price.get().inputCostPerToken());
+                output = Math.max(output, price.get().outputCostPerToken());
+            }
+            if (fallbacks.isEmpty()) {
+                // The proxy's own fallbacks are unknown: any priced deployment could bill the call.
+                for (Deployment deployment : all) {
+                    Optional<ModelPrice> price = priceOf(deployment);
+                    if (price.isPresent()) {
+                        input = Math.max(input, price.get().inputCostPerToken());
+                        output = Math.max(output, price.get().outputCostPerToken());
+                    }
+                }
+            }
+            return Optional.of(new ModelPrice(input, output, ""));
+        });
+    }
+
+    private Optional<ModelPrice> priceOf(Deployment deployment) {
+        if (deployment.inputCostPerToken() != null && deployment.outputCostPerToken() != null) {
+            return Optional.of(new ModelPrice(deployment.inputCostPerToken(), deployment.outputCostPerToken(),
+                    deployment.provider()));
+        }
+        return prices.lookup(deployment.modelName(), deployment.provider());
+    }
+
     /** Drops the reused health answer: the next check asks the proxy (after a key rotation, and in tests). */
     public void forgetHealth() {
         health = null;
@@ -195,6 +252,18 @@ public class LiteLlmClient {
     }
 
     private record CachedHealth(ProxyHealth health, long atNanos) {
+    }
+
+    /**
+     * The proxy connections make no HTTP client spans of their own: a chat call is already the
+     * {@code chat <group>} client span, whose {@code traceparent} is sent explicitly (the HTTP
+     * client would otherwise start a separate trace per request, health probes included).
+     */
+    public static final class UntracedConnections implements ContextResolver<HttpClientOptions> {
+        @Override
+        public HttpClientOptions getContext(Class<?> type) {
+            return new HttpClientOptions().setTracingPolicy(TracingPolicy.IGNORE);
+        }
     }
 
     private Uni<ModelCallResult> toResult(String modelAlias, String runtimeGroup, ProxyReply reply, long start) {

@@ -20,12 +20,16 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 @RegisterRestClient(configKey = "litellm")
 interface LiteLlmRestClient {
 
-    /** {@code authorization} is {@code Bearer <key>} or null (no header). */
+    /**
+     * {@code authorization} is {@code Bearer <key>} or null (no header); {@code traceParent} the
+     * W3C header of the call's span, or null.
+     */
     @POST
     @Path("chat/completions")
     @Consumes(MediaType.APPLICATION_JSON)
     @Produces(MediaType.APPLICATION_JSON)
-    Uni<Response> chatCompletions(@HeaderParam("Authorization") String authorization, ChatCompletionRequest request);
+    Uni<Response> chatCompletions(@HeaderParam("Authorization") String authorization,
+                                  @HeaderParam("traceparent") String traceParent, ChatCompletionRequest request);
 
     @GET
     @Path("model/info")

@@ -1,6 +1,10 @@
 package io.octoagent.gateway.provider;
 
 import io.octoagent.gateway.metrics.LlmMetrics;
+import io.octoagent.gateway.tracing.TaskTracing;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.List;
@@ -18,27 +22,53 @@ public class LlmService {
     private final LiteLlmClient proxy;
     private final ProviderSettings settings;
     private final LlmMetrics metrics;
+    private final TaskTracing tracing;
 
     public LlmService(AliasRegistry aliases, EchoMessageAdapter echo, LiteLlmClient proxy, ProviderSettings settings,
-                      LlmMetrics metrics) {
+                      LlmMetrics metrics, TaskTracing tracing) {
         this.aliases = aliases;
         this.echo = echo;
         this.proxy = proxy;
         this.settings = settings;
         this.metrics = metrics;
+        this.tracing = tracing;
     }
 
     public Uni<ModelCallResult> call(String modelAlias, String prompt) {
         return call(modelAlias, List.of(ChatMessage.user(prompt)), null);
     }
 
-    /** Fails only with {@link ModelCallException}: the call produced no answer, fallback included. */
+    /**
+     * Fails only with {@link ModelCallException}: the call produced no answer, fallback included.
+     * The call is a GenAI client span ({@code chat <group>}) under the attribution's trace.
+     */
     public Uni<ModelCallResult> call(String modelAlias, List<ChatMessage> messages, CallAttribution attribution) {
+        return call(modelAlias, runtimeGroup(modelAlias), settings.maxTokens(modelAlias), messages, attribution);
+    }
+
+    /** A call for {@code modelAlias} sent to {@code group} (a budget may have chosen a cheaper one). */
+    public Uni<ModelCallResult> call(String modelAlias, String group, int maxTokens, List<ChatMessage> messages,
+                                     CallAttribution attribution) {
+        Context parent = attribution == null ? Context.root() : attribution.trace();
+        return tracing.inSpan("chat " + group, SpanKind.CLIENT, parent, span -> span
+                        .setAttribute("gen_ai.operation.name", "chat")
+                        .setAttribute("gen_ai.request.model", group)
+                        .setAttribute("gen_ai.request.max_tokens", maxTokens)
+                        .setAttribute("octoagent.model_alias", modelAlias),
+                trace -> traced(modelAlias, group, maxTokens, messages,
+                        attribution == null ? null : attribution.within(trace))
+                        .invoke(result -> GenAiSpan.completed(Span.fromContext(trace), result))
+                        .onFailure(ModelCallException.class).invoke(failure ->
+                                GenAiSpan.failed(Span.fromContext(trace), (ModelCallException) failure)));
+    }
+
+    private Uni<ModelCallResult> traced(String modelAlias, String group, int maxTokens, List<ChatMessage> messages,
+                                        CallAttribution attribution) {
         long start = System.nanoTime();
-        String group = runtimeGroup(modelAlias);
         Uni<ModelCallResult> call = settings.mode() == ProviderSettings.Mode.ECHO
                 ? Uni.createFrom().item(() -> echo.answer(modelAlias, messages))
-                : proxyCall(modelAlias, group, messages, attribution).map(result -> result.withDuration(elapsedMs(start)));
+                : proxyCall(modelAlias, group, maxTokens, messages, attribution)
+                        .map(result -> result.withDuration(elapsedMs(start)));
         return call
                 .onFailure().transform(failure -> failed(modelAlias, failure, elapsedMs(start)))
                 .invoke(result -> metrics.completed(result, group))
@@ -46,11 +76,16 @@ public class LlmService {
     }
 
     /** The guarded proxy call; cancelling the returned Uni closes the proxy connection at once. */
-    private Uni<ModelCallResult> proxyCall(String modelAlias, String group, List<ChatMessage> messages,
+    private Uni<ModelCallResult> proxyCall(String modelAlias, String group, int maxTokens, List<ChatMessage> messages,
                                            CallAttribution attribution) {
         CallCancellation cancellation = new CallCancellation();
-        return proxy.complete(modelAlias, group, messages, attribution, cancellation)
+        return proxy.complete(modelAlias, group, maxTokens, messages, attribution, cancellation)
                 .onCancellation().invoke(cancellation::cancel);
+    }
+
+    /** The {@code max_tokens} of a call for {@code modelAlias}. */
+    public int maxTokens(String modelAlias) {
+        return settings.maxTokens(modelAlias);
     }
 
     /** The LiteLLM group a call for {@code modelAlias} goes to. */

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import java.time.Duration;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -43,6 +44,14 @@ final class ModelInfoCache {
             return Uni.createFrom().item(Optional.ofNullable(cached));
         }
         return refresh().map(deployments -> Optional.ofNullable(deployments.get(modelId)));
+    }
+
+    /** Every deployment the proxy lists, refreshed when the last read is older than {@link #MIN_REFRESH}. */
+    Uni<Collection<Deployment>> all() {
+        if (!mayRefresh()) {
+            return Uni.createFrom().item(byId.values());
+        }
+        return refresh().map(Map::values);
     }
 
     private boolean mayRefresh() {

@@ -2,16 +2,18 @@ package io.octoagent.gateway.provider;
 
 import io.octoagent.gateway.config.GatewayConfig;
 import io.octoagent.gateway.config.ServiceSettings;
+import io.quarkus.logging.Log;
 import io.quarkus.runtime.Startup;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
-import io.quarkus.logging.Log;
 import java.net.URI;
-import java.time.Duration;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -35,6 +37,9 @@ public class ProviderSettings {
     private String proxyKey;
     private double temperature;
     private Duration breakerDelay;
+    private int maxTokens;
+    private Map<String, Integer> aliasMaxTokens = Map.of();
+    private Map<String, List<String>> proxyFallbacks = Map.of();
     /** Secrets that came with the settings; {@link #redact} removes each from any text. */
     private List<String> secrets = List.of();
 
@@ -50,6 +55,13 @@ public class ProviderSettings {
         timeoutSeconds = parseTimeout(llm.timeoutS());
         temperature = ServiceSettings.decimal("OCTOAGENT_LLM_TEMPERATURE", llm.temperature(), 0, 2);
         breakerDelay = ServiceSettings.duration("OCTOAGENT_LLM_BREAKER_DELAY", llm.breakerDelay(), Duration.ofMillis(100));
+        maxTokens = (int) ServiceSettings.whole("OCTOAGENT_LLM_MAX_TOKENS", llm.maxTokens(), 1, 1_000_000);
+        Map<String, Integer> perAlias = new HashMap<>();
+        llm.aliases().forEach((name, alias) -> alias.maxTokens().filter(value -> !value.isBlank()).ifPresent(value ->
+                perAlias.put(name, (int) ServiceSettings.whole("octoagent.llm.aliases." + name + ".max-tokens", value, 1,
+                        1_000_000))));
+        aliasMaxTokens = Map.copyOf(perAlias);
+        proxyFallbacks = llm.proxyFallbacks().map(ProviderSettings::parseProxyFallbacks).orElse(Map.of());
         URI configured = parseUrl(llm.proxyUrl());
         proxyUrl = withoutUserInfo(configured);
         proxyKey = llm.proxyKey().map(String::trim).filter(key -> !key.isEmpty()).orElse(null);
@@ -81,6 +93,42 @@ public class ProviderSettings {
     /** How long a runtime group's open circuit breaker waits before it lets a probe call through. */
     public Duration breakerDelay() {
         return breakerDelay;
+    }
+
+    /** The {@code max_tokens} of a call for {@code alias} (its own, else {@code OCTOAGENT_LLM_MAX_TOKENS}). */
+    public int maxTokens(String alias) {
+        return aliasMaxTokens.getOrDefault(alias, maxTokens);
+    }
+
+    /**
+     * The groups the proxy may fall back to from {@code group}, when declared in
+     * {@code OCTOAGENT_LLM_PROXY_FALLBACKS}; empty when not known.
+     */
+    public Optional<List<String>> proxyFallbacks(String group) {
+        return Optional.ofNullable(proxyFallbacks.get(group));
+    }
+
+    static Map<String, List<String>> parseProxyFallbacks(String value) {
+        Map<String, List<String>> fallbacks = new HashMap<>();
+        for (String entry : value.split(";")) {
+            if (entry.isBlank()) {
+                continue;
+            }
+            int equals = entry.indexOf('=');
+            String group = equals < 0 ? "" : entry.substring(0, equals).trim();
+            if (group.isEmpty()) {
+                throw ServiceSettings.invalid("OCTOAGENT_LLM_PROXY_FALLBACKS", value,
+                        "group=fallback1|fallback2 entries separated by ';' (group= for none)");
+            }
+            List<String> groups = new ArrayList<>();
+            for (String fallback : entry.substring(equals + 1).split("\\|")) {
+                if (!fallback.isBlank()) {
+                    groups.add(fallback.trim());
+                }
+            }
+            fallbacks.put(group, List.copyOf(groups));
+        }
+        return Map.copyOf(fallbacks);
     }
 
     /** Sampling temperature sent with every call ({@code OCTOAGENT_LLM_TEMPERATURE}, 0 to 2). */

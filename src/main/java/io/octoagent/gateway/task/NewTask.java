@@ -1,6 +1,6 @@
 package io.octoagent.gateway.task;
 
-/** A validated submission, defaults applied. */
+/** A validated submission, defaults applied, with the trace it continues. */
 public record NewTask(
         String text,
         String idempotencyKey,
@@ -8,9 +8,15 @@ public record NewTask(
         String threadId,
         String senderId,
         String senderName,
-        String modelAlias) {
+        String modelAlias,
+        String traceParent) {
 
     public static final int TITLE_CHARS = 100;
+
+    /** The same task, continuing the trace {@code traceParent} names (a W3C header value, or null). */
+    public NewTask tracedBy(String traceParent) {
+        return new NewTask(text, idempotencyKey, channel, threadId, senderId, senderName, modelAlias, traceParent);
+    }
 
     public String title() {
         int codePoints = text.codePointCount(0, text.length());

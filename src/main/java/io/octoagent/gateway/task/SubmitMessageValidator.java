@@ -72,7 +72,7 @@ public class SubmitMessageValidator {
             throw new ApiException(422, "UNKNOWN_MODEL_ALIAS", "model_alias: unknown '" + shorten(alias)
                     + "'; valid: " + String.join(", ", aliases.acceptedNames()));
         }
-        return new NewTask(request.text(), key, channel, threadId, senderId, senderName, alias);
+        return new NewTask(request.text(), key, channel, threadId, senderId, senderName, alias, null);
     }
 
     /**

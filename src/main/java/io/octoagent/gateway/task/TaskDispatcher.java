@@ -28,7 +28,7 @@ public class TaskDispatcher implements TaskIntake {
     private final int maxConcurrency;
     private final int maxBacklog;
 
-    private final ArrayDeque<String> waiting = new ArrayDeque<>();
+    private final ArrayDeque<Queued> waiting = new ArrayDeque<>();
     private final Set<String> waitingIds = new HashSet<>();
     private final Map<String, Run> running = new HashMap<>();
     private final DrainRate drained = new DrainRate();
@@ -40,16 +40,25 @@ public class TaskDispatcher implements TaskIntake {
         this.maxBacklog = settings.maxBacklog();
     }
 
+    /** A waiting task and the trace it continues. */
+    private record Queued(String taskId, String traceParent) {
+    }
+
     /** Queues a task for processing (a task already queued or running is left as it is). */
     @Override
-    public void enqueue(String taskId) {
+    public void enqueue(String taskId, String traceParent) {
         synchronized (this) {
             if (running.containsKey(taskId) || !waitingIds.add(taskId)) {
                 return;
             }
-            waiting.add(taskId);
+            waiting.add(new Queued(taskId, traceParent));
         }
         dispatch();
+    }
+
+    /** Queues a task found in the ledger at startup (its submission's trace is known only by id). */
+    public void enqueue(String taskId) {
+        enqueue(taskId, null);
     }
 
     /** Refuses a new task while the backlog is full; called inside the creating transaction. */
@@ -66,7 +75,7 @@ public class TaskDispatcher implements TaskIntake {
         Run run;
         synchronized (this) {
             if (waitingIds.remove(taskId)) {
-                waiting.remove(taskId);
+                waiting.removeIf(queued -> queued.taskId().equals(taskId));
                 return;
             }
             run = running.get(taskId);
@@ -135,10 +144,10 @@ public class TaskDispatcher implements TaskIntake {
                 if (!dispatching || running.size() >= maxConcurrency || waiting.isEmpty()) {
                     return;
                 }
-                String taskId = waiting.poll();
-                waitingIds.remove(taskId);
-                run = new Run(taskId);
-                running.put(taskId, run);
+                Queued next = waiting.poll();
+                waitingIds.remove(next.taskId());
+                run = new Run(next.taskId(), next.traceParent());
+                running.put(next.taskId(), run);
             }
             run.start();
         }
@@ -162,15 +171,17 @@ public class TaskDispatcher implements TaskIntake {
     /** One task's processing, cancellable from the moment it is started. */
     private final class Run {
         private final String taskId;
+        private final String traceParent;
         private Cancellable subscription;
         private boolean cancelled;
 
-        Run(String taskId) {
+        Run(String taskId, String traceParent) {
             this.taskId = taskId;
+            this.traceParent = traceParent;
         }
 
         void start() {
-            Cancellable started = pipeline.process(taskId)
+            Cancellable started = pipeline.process(taskId, traceParent)
                     .onTermination().invoke(() -> finished(this))
                     .subscribe().with(
                             ignored -> {

@@ -10,13 +10,13 @@ public interface TaskIntake {
         }
 
         @Override
-        public void enqueue(String taskId) {
+        public void enqueue(String taskId, String traceParent) {
         }
     };
 
     /** Throws (e.g. {@link BacklogFullException}) to refuse a new task; runs inside the creating transaction. */
     void checkRoom();
 
-    /** The task's creation committed. */
-    void enqueue(String taskId);
+    /** The task's creation committed; {@code traceParent} is the trace it continues (or null). */
+    void enqueue(String taskId, String traceParent);
 }

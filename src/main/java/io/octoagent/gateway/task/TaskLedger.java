@@ -1,6 +1,7 @@
 package io.octoagent.gateway.task;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.octoagent.gateway.budget.BudgetProjection;
 import io.octoagent.gateway.common.Sha256;
 import io.octoagent.gateway.common.Ulid;
 import io.octoagent.gateway.event.Actor;
@@ -12,6 +13,7 @@ import io.octoagent.gateway.event.UserMessagePayload;
 import io.octoagent.gateway.store.SqliteStore;
 import io.octoagent.gateway.store.WriteContext;
 import io.octoagent.gateway.stream.TaskEventHub;
+import io.octoagent.gateway.tracing.TaskTracing;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.PreparedStatement;
@@ -74,8 +76,10 @@ public class TaskLedger {
             }
             intake.checkRoom();
             String taskId = Ulid.next();
-            context.afterCommit(() -> intake.enqueue(taskId));
-            TaskStep step = newStep(context, taskId, TaskStep.newTraceId(), TaskStatus.CREATED, null);
+            context.afterCommit(() -> intake.enqueue(taskId, request.traceParent()));
+            String traceId = TaskTracing.traceIdOf(request.traceParent());
+            TaskStep step = newStep(context, taskId, traceId != null ? traceId : TaskTracing.newTraceId(),
+                    TaskStatus.CREATED, null);
             step.append(EventType.TASK_CREATED, Actor.USER, new TaskCreatedPayload(request.title(),
                     request.threadId(), request.scopeId(), request.channel(), request.senderId()),
                     request.idempotencyKey());
@@ -100,16 +104,18 @@ public class TaskLedger {
         return step(taskId, step -> step.transition(to, reason, actor));
     }
 
-    /** Wipes {@code tasks} and folds every event into it again, in one transaction. */
+    /** Wipes the task and budget projections and folds every event into them again, in one transaction. */
     public Uni<Integer> rebuildProjection() {
         return store.write(context -> {
             try (Statement statement = context.connection().createStatement()) {
                 statement.execute("PRAGMA defer_foreign_keys = ON");
                 statement.execute("DELETE FROM tasks");
             }
+            BudgetProjection.wipe(context.connection());
             List<Event> all = events.listAll(context.connection());
             for (Event event : all) {
                 TaskProjection.apply(context.connection(), event);
+                BudgetProjection.apply(context.connection(), event);
             }
             return all.size();
         });

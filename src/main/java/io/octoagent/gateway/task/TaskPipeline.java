@@ -3,8 +3,15 @@ package io.octoagent.gateway.task;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.octoagent.gateway.artifact.Artifact;
 import io.octoagent.gateway.artifact.ArtifactStore;
+import io.octoagent.gateway.budget.Admission;
+import io.octoagent.gateway.budget.Budget;
+import io.octoagent.gateway.budget.BudgetGate;
+import io.octoagent.gateway.budget.CallFacts;
+import io.octoagent.gateway.budget.CallQuote;
+import io.octoagent.gateway.budget.Usd;
 import io.octoagent.gateway.common.Json;
 import io.octoagent.gateway.event.Actor;
+import io.octoagent.gateway.event.BudgetExceededPayload;
 import io.octoagent.gateway.event.ErrorPayload;
 import io.octoagent.gateway.event.Event;
 import io.octoagent.gateway.event.EventStore;
@@ -15,6 +22,7 @@ import io.octoagent.gateway.event.ModelCallStartedPayload;
 import io.octoagent.gateway.event.UserMessagePayload;
 import io.octoagent.gateway.metrics.TaskMetrics;
 import io.octoagent.gateway.provider.CallAttribution;
+import io.octoagent.gateway.provider.CallPricing;
 import io.octoagent.gateway.provider.ChatMessage;
 import io.octoagent.gateway.provider.LlmService;
 import io.octoagent.gateway.provider.ModelCallException;
@@ -22,15 +30,21 @@ import io.octoagent.gateway.provider.ModelCallResult;
 import io.octoagent.gateway.provider.ProxyRoute;
 import io.octoagent.gateway.store.SqliteStore;
 import io.octoagent.gateway.store.StoreUnavailableException;
+import io.octoagent.gateway.tracing.TaskTracing;
+import io.opentelemetry.api.trace.SpanKind;
+import io.opentelemetry.context.Context;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.SQLException;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
  * Runs a task after it was acknowledged: CREATED → RUNNING, the request stored as an artifact,
@@ -54,9 +68,13 @@ public class TaskPipeline {
     private final LlmService llm;
     private final ObjectMapper mapper;
     private final TaskMetrics metrics;
+    private final TaskTracing tracing;
+    private final BudgetGate budgets;
+    private final CallPricing pricingOf;
 
     public TaskPipeline(SqliteStore store, TaskStore tasks, EventStore events, TaskLedger ledger,
-                        ArtifactStore artifacts, LlmService llm, ObjectMapper mapper, TaskMetrics metrics) {
+                        ArtifactStore artifacts, LlmService llm, ObjectMapper mapper, TaskMetrics metrics,
+                        TaskTracing tracing, BudgetGate budgets, CallPricing pricingOf) {
         this.store = store;
         this.tasks = tasks;
         this.events = events;
@@ -65,11 +83,14 @@ public class TaskPipeline {
         this.llm = llm;
         this.mapper = mapper;
         this.metrics = metrics;
+        this.tracing = tracing;
+        this.budgets = budgets;
+        this.pricingOf = pricingOf;
     }
 
-    /** What one run of a task carries from step to step. */
+    /** What one run of a task carries from step to step; {@code trace} holds the run's span. */
     record TaskRun(String taskId, String traceId, String modelAlias, String runtimeGroup, List<ChatMessage> messages,
-                   CallAttribution attribution, long startNanos) {
+                   CallAttribution attribution, CallFacts facts, Context trace, long startNanos) {
         Duration elapsed() {
             return Duration.ofNanos(System.nanoTime() - startNanos);
         }
@@ -77,31 +98,38 @@ public class TaskPipeline {
 
     /**
      * Processes a task from where it stands: a CREATED task from the start, a RUNNING one (left
-     * by a previous process) after closing its dangling call; a finished one not at all.
+     * by a previous process) after closing its dangling call; a finished one not at all. The run
+     * is a span of the trace the task was submitted in ({@code traceParent}, when still known).
      */
-    public Uni<Void> process(String taskId) {
+    public Uni<Void> process(String taskId, String traceParent) {
         return load(taskId).chain(loaded -> {
             TaskStatus status = loaded == null ? null : loaded.task().status();
-            if (status == TaskStatus.CREATED) {
-                return run(loaded);
+            if (status != TaskStatus.CREATED && status != TaskStatus.RUNNING) {
+                return Uni.createFrom().voidItem();
             }
-            return status == TaskStatus.RUNNING ? resumeRunning(loaded) : Uni.createFrom().voidItem();
+            Context parent = TaskTracing.parentOf(traceParent, loaded.traceId());
+            return tracing.inSpan("octoagent.task", SpanKind.INTERNAL, parent, span -> span
+                            .setAttribute("octoagent.task_id", taskId)
+                            .setAttribute("octoagent.model_alias", loaded.input().modelAlias())
+                            .setAttribute("octoagent.resumed", status == TaskStatus.RUNNING),
+                    trace -> status == TaskStatus.CREATED ? run(loaded, trace) : resumeRunning(loaded, trace));
         });
     }
 
-    private Uni<Void> run(Loaded loaded) {
+    private Uni<Void> run(Loaded loaded, Context trace) {
         String taskId = loaded.task().taskId();
-        return durably(() -> ledger.transition(taskId, TaskStatus.RUNNING, "processing started", Actor.KERNEL))
-                .map(started -> newRun(loaded, started.traceId()))
+        return step("start", trace, () -> ledger.transition(taskId, TaskStatus.RUNNING, "processing started",
+                        Actor.KERNEL))
+                .map(started -> newRun(loaded, started.traceId(), trace))
                 .chain(this::callModel)
                 .onFailure(TaskNotActiveException.class).recoverWithNull();
     }
 
-    private Uni<Void> resumeRunning(Loaded loaded) {
+    private Uni<Void> resumeRunning(Loaded loaded, Context trace) {
         String taskId = loaded.task().taskId();
-        return durably(() -> ledger.step(taskId, step -> {
+        return step("resume", trace, () -> ledger.step(taskId, step -> {
                     closeInterruptedCall(step, loaded.input());
-                    return newRun(loaded, step.traceId());
+                    return newRun(loaded, step.traceId(), trace);
                 }))
                 .invoke(run -> TaskLog.info(taskId, run.traceId(), "Resuming task interrupted by a restart"))
                 .chain(this::callModel)
@@ -109,20 +137,30 @@ public class TaskPipeline {
     }
 
     private Uni<Void> callModel(TaskRun run) {
-        return durably(() -> recordRequest(run))
-                .chain(() -> callAndRecordOutcome(run))
+        return quote(run)
+                .chain(quotes -> step("record_request", run.trace(), () -> recordRequest(run, quotes)))
+                .chain(admission -> admission.allowed() ? callAndRecordOutcome(run, admission.quote())
+                        : Uni.createFrom().item(() -> {
+                            metrics.finished(TaskStatus.REJECTED, run.elapsed());
+                            return null;
+                        }))
                 .replaceWithVoid()
                 .onFailure(TaskNotActiveException.class).recoverWithNull()
                 .onFailure().recoverWithUni(failure -> failUnexpectedly(run, failure));
     }
 
     /** The model call, then its answer or its failure, recorded; only the call's own failure counts as one. */
-    private Uni<Event> callAndRecordOutcome(TaskRun run) {
+    private Uni<Event> callAndRecordOutcome(TaskRun run, CallQuote quote) {
         long start = System.nanoTime();
-        return llm.call(run.modelAlias(), run.messages(), run.attribution())
+        return llm.call(run.modelAlias(), quote.runtimeGroup(), quote.maxTokens(), run.messages(), run.attribution())
                 .onItemOrFailure().transformToUni((result, failure) -> failure == null
-                        ? durably(() -> recordAnswer(run, result))
-                        : durably(() -> recordFailure(run, failure, elapsedMs(start))));
+                        ? step("record_answer", run.trace(), () -> recordAnswer(run, result))
+                        : step("record_failure", run.trace(), () -> recordFailure(run, failure, elapsedMs(start))));
+    }
+
+    /** One step of the run, committed {@link #durably}, as a span of the run. */
+    private <T> Uni<T> step(String name, Context trace, Supplier<Uni<? extends T>> body) {
+        return tracing.inSpan("octoagent.task." + name, trace, ignored -> durably(body));
     }
 
     /**
@@ -142,15 +180,57 @@ public class TaskPipeline {
         return failure instanceof StoreUnavailableException && store.isOpen();
     }
 
-    private Uni<Event> recordRequest(TaskRun run) {
+    /** What the call may cost at worst, and its downgrades, priced only when a budget applies to it. */
+    private record Quotes(CallQuote requested, Map<String, CallQuote> downgrades) {
+    }
+
+    private Uni<Quotes> quote(TaskRun run) {
+        List<Budget> budgets = this.budgets.applicable(run.facts());
+        if (budgets.isEmpty()) {
+            return Uni.createFrom().item(new Quotes(new CallQuote(run.runtimeGroup(),
+                    llm.maxTokens(run.modelAlias()), null), Map.of()));
+        }
+        List<String> targets = budgets.stream().filter(Budget::downgrades).map(Budget::downgradeTo).distinct()
+                .collect(Collectors.toList());
+        List<Uni<CallQuote>> pricing = new ArrayList<>();
+        pricing.add(pricingOf.quote(run.modelAlias(), run.modelAlias(), run.messages()));
+        targets.forEach(target -> pricing.add(pricingOf.quote(target, run.modelAlias(), run.messages())));
+        return Uni.join().all(pricing).andFailFast().map(quotes -> {
+            Map<String, CallQuote> downgrades = new HashMap<>();
+            for (int i = 0; i < targets.size(); i++) {
+                downgrades.put(targets.get(i), quotes.get(i + 1));
+            }
+            return new Quotes(quotes.get(0), downgrades);
+        });
+    }
+
+    /**
+     * The request artifact, then — in the same transaction — the budgets' decision: the call's
+     * reservations with its MODEL_CALL_STARTED, or BUDGET_EXCEEDED and REJECTED without a call.
+     */
+    private Uni<Admission> recordRequest(TaskRun run, Quotes quotes) {
         String requestJson = Json.write(mapper, Map.of(
                 "model_alias", run.modelAlias(), "runtime_group", run.runtimeGroup(), "messages", run.messages()));
         return artifacts.prepare(run.taskId(), REQUEST_ARTIFACT, "messages sent to the model", "json",
                         "application/json", requestJson)
                 .chain(artifact -> ledger.step(run.taskId(), step -> {
                     artifacts.record(step, artifact);
-                    return step.append(EventType.MODEL_CALL_STARTED, Actor.WORKER, new ModelCallStartedPayload(
-                            run.modelAlias(), run.runtimeGroup(), requestSummary(run), artifact.artifactId()));
+                    Admission admission = budgets.admit(step.connection(), run.facts(), run.modelAlias(),
+                            quotes.requested(), quotes.downgrades());
+                    if (!admission.allowed()) {
+                        BudgetExceededPayload refusal = admission.refusal();
+                        step.append(EventType.BUDGET_EXCEEDED, Actor.KERNEL, refusal);
+                        step.transition(TaskStatus.REJECTED, "budget " + refusal.budget() + ": " + refusal.reason(),
+                                Actor.KERNEL);
+                        return admission;
+                    }
+                    CallQuote quote = admission.quote();
+                    step.append(EventType.MODEL_CALL_STARTED, Actor.WORKER, new ModelCallStartedPayload(
+                            run.modelAlias(), quote.runtimeGroup(), requestSummary(run), artifact.artifactId(),
+                            quote.maxTokens(), quote.priced() ? Usd.dollars(quote.worstNanos()) : null,
+                            admission.reservations(), admission.downgradedBy(), admission.downgradedFrom(),
+                            admission.unpricedAllowed() ? "allowed" : null));
+                    return admission;
                 }).onFailure().call(() -> artifacts.discard(artifact)));
     }
 
@@ -218,25 +298,31 @@ public class TaskPipeline {
         }
     }
 
-    /** What a run needs of the ledger: the task (its status decides the path) and its submitted input. */
-    private record Loaded(TaskInput input, Task task) {
+    /**
+     * What a run needs of the ledger: the task (its status decides the path), its submitted input
+     * and the trace its events carry.
+     */
+    private record Loaded(TaskInput input, Task task, String traceId) {
     }
 
-    /** One read for both; null when the task does not exist. */
+    /** One read for all three; null when the task does not exist. */
     private Uni<Loaded> load(String taskId) {
         return store.read(connection -> {
             Task task = tasks.find(connection, taskId).orElse(null);
             return task == null ? null : new Loaded(
-                    tasks.input(connection, taskId).orElseThrow(() -> new TaskNotFoundException(taskId)), task);
+                    tasks.input(connection, taskId).orElseThrow(() -> new TaskNotFoundException(taskId)), task,
+                    tasks.traceId(connection, taskId).orElse(null));
         });
     }
 
-    private TaskRun newRun(Loaded loaded, String traceId) {
+    private TaskRun newRun(Loaded loaded, String traceId, Context trace) {
         TaskInput input = loaded.input();
         Task task = loaded.task();
         return new TaskRun(input.taskId(), traceId, input.modelAlias(), llm.runtimeGroup(input.modelAlias()),
                 List.of(ChatMessage.user(input.text())), new CallAttribution(task.taskId(),
-                task.requester().senderId(), input.modelAlias(), task.scopeId(), traceId), System.nanoTime());
+                task.requester().senderId(), input.modelAlias(), task.scopeId(), traceId, trace),
+                new CallFacts(task.taskId(), task.requester().senderId(), task.requester().channel(), task.threadId()),
+                trace, System.nanoTime());
     }
 
     private static String requestSummary(TaskRun run) {

@@ -2,6 +2,7 @@ package io.octoagent.gateway.task;
 
 import io.octoagent.gateway.access.Caller;
 import io.octoagent.gateway.lifecycle.ServiceLifecycle;
+import io.octoagent.gateway.tracing.TaskTracing;
 import io.quarkus.security.identity.SecurityIdentity;
 import jakarta.ws.rs.HeaderParam;
 import io.octoagent.gateway.web.ApiException;
@@ -19,6 +20,7 @@ import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
@@ -57,11 +59,14 @@ public class TaskResource {
     @POST
     @Path("/message")
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<Response> submit(SubmitMessageRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey) {
+    public Uni<Response> submit(SubmitMessageRequest request, @HeaderParam("Idempotency-Key") String idempotencyKey,
+                                @Parameter(description = "W3C trace context: the task's events carry its trace id "
+                                        + "and its processing joins the trace")
+                                @HeaderParam("traceparent") String traceParent) {
         if (!lifecycle.isAccepting()) {
             throw new ApiException(503, "SHUTTING_DOWN", "the service is shutting down; retry on another instance");
         }
-        return service.submit(request, idempotencyKey, Caller.of(identity))
+        return service.submit(request, idempotencyKey, Caller.of(identity), TaskTracing.traceParentOf(traceParent))
                 .map(submission -> Response.status(submission.created() ? 201 : 200)
                         .entity(new SubmitResponse(submission.task().taskId(), submission.task().status(),
                                 submission.created()))

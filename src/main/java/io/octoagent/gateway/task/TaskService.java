@@ -43,9 +43,12 @@ public class TaskService {
         this.metrics = metrics;
     }
 
-    /** Records the task durably (its processing starts from that commit); a repeated key returns the first task. */
-    public Uni<Submission> submit(SubmitMessageRequest request, String headerKey, Caller caller) {
-        return Uni.createFrom().item(() -> validator.validate(request, headerKey, caller))
+    /**
+     * Records the task durably (its processing starts from that commit); a repeated key returns
+     * the first task. A new task continues the trace {@code traceParent} names (null: a new trace).
+     */
+    public Uni<Submission> submit(SubmitMessageRequest request, String headerKey, Caller caller, String traceParent) {
+        return Uni.createFrom().item(() -> validator.validate(request, headerKey, caller).tracedBy(traceParent))
                 .chain(task -> ledger.create(task, dispatcher))
                 .invoke(submission -> {
                     if (submission.created()) {

@@ -3,7 +3,10 @@ package io.octoagent.gateway.task;
 import java.util.EnumSet;
 import java.util.Set;
 
-/** Task lifecycle. QUEUED, WAITING_*, PAUSED and REJECTED are reserved for later features. */
+/**
+ * Task lifecycle. A running task ends SUCCEEDED, FAILED, CANCELLED or REJECTED (a budget refused
+ * its model call); QUEUED, WAITING_* and PAUSED are reserved for later features.
+ */
 public enum TaskStatus {
     CREATED, QUEUED, RUNNING, WAITING_INPUT, WAITING_APPROVAL, PAUSED, SUCCEEDED, FAILED, CANCELLED, REJECTED;
 
@@ -18,7 +21,7 @@ public enum TaskStatus {
             case CREATED:
                 return next == RUNNING || next == CANCELLED;
             case RUNNING:
-                return next == SUCCEEDED || next == FAILED || next == CANCELLED;
+                return next == SUCCEEDED || next == FAILED || next == CANCELLED || next == REJECTED;
             default:
                 return false;
         }

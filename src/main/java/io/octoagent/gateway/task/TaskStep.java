@@ -1,6 +1,7 @@
 package io.octoagent.gateway.task;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.octoagent.gateway.budget.BudgetProjection;
 import io.octoagent.gateway.common.Timestamps;
 import io.octoagent.gateway.common.Ulid;
 import io.octoagent.gateway.event.Actor;
@@ -19,7 +20,7 @@ import java.util.function.Consumer;
 
 /**
  * One step of a task inside a write transaction: appends events (each one also folded into the
- * projection) and publishes them to live subscribers once the transaction commits.
+ * task and budget projections) and publishes them to live subscribers once the transaction commits.
  */
 public final class TaskStep {
 
@@ -79,6 +80,7 @@ public final class TaskStep {
                 new Causality(lastEventId, idempotencyKey));
         // The projection first: a TASK_CREATED event inserts the tasks row its foreign key needs.
         TaskProjection.apply(context.connection(), event);
+        BudgetProjection.apply(context.connection(), event);
         events.insert(context.connection(), event);
         lastEventId = event.eventId();
         appended.add(event);
@@ -99,10 +101,6 @@ public final class TaskStep {
         return event;
     }
 
-    static String newTraceId() {
-        ThreadLocalRandom random = ThreadLocalRandom.current();
-        return String.format("%016x%016x", random.nextLong(), random.nextLong());
-    }
 
     private static String spanId() {
         return String.format("%016x", ThreadLocalRandom.current().nextLong());

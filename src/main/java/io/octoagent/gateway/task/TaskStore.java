@@ -24,8 +24,10 @@ public class TaskStore {
         }
     }
 
-    /** Newest first; {@code cursor} is the last task id of the previous page (exclusive). */
-    /** Newest first; only {@code senderId}'s tasks unless it is null. */
+    /**
+     * Newest first; {@code cursor} is the last task id of the previous page (exclusive); only
+     * {@code senderId}'s tasks unless it is null.
+     */
     public List<Task> page(Connection connection, TaskStatus status, String cursor, int limit, String senderId)
             throws SQLException {
         StringBuilder sql = new StringBuilder("SELECT " + COLUMNS + " FROM tasks WHERE 1 = 1");
@@ -73,6 +75,16 @@ public class TaskStore {
                 }
             }
             return ids;
+        }
+    }
+
+    /** The trace a task's events carry. */
+    public Optional<String> traceId(Connection connection, String taskId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT trace_id FROM tasks WHERE task_id = ?")) {
+            statement.setString(1, taskId);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? Optional.ofNullable(row.getString(1)) : Optional.empty();
+            }
         }
     }
 

@@ -5,6 +5,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.not;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -50,9 +51,25 @@ class AccessTest {
                     "octoagent.api-tokens", "alice-laptop:alice:owner:" + Sha256.hex(ALICE)
                             + ",bob-ci:bob:owner:" + Sha256.hex(BOB) + ",ops:ops:admin:" + Sha256.hex(ADMIN),
                     "octoagent.data-dir", "target/test-data-access",
+                    "quarkus.http.cors.enabled", "true",
+                    "quarkus.http.cors.origins", "https://app.example.com",
                     "quarkus.log.file.enabled", "true",
                     "quarkus.log.file.path", LOG.toString());
         }
+    }
+
+    /** CORS as configured: the listed origin only, and its requests still need a token. */
+    @Test
+    void configuredCorsAllowsTheListedOriginOnlyAndStillWantsAToken() {
+        given().header("Origin", "https://app.example.com").header("Access-Control-Request-Method", "POST")
+                .options("/api/message").then()
+                .header("Access-Control-Allow-Origin", "https://app.example.com");
+        given().header("Origin", "https://evil.example.net").header("Access-Control-Request-Method", "POST")
+                .options("/api/message").then()
+                .header("Access-Control-Allow-Origin", nullValue());
+        given().header("Origin", "https://app.example.com").get("/api/tasks").then().statusCode(401);
+        given().header("Origin", "https://app.example.com").auth().oauth2(ALICE).get("/api/tasks").then()
+                .statusCode(200).header("Access-Control-Allow-Origin", "https://app.example.com");
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.octoagent.gateway.deploy;
 import io.octoagent.gateway.config.GatewayConfig;
 import io.smallrye.config.WithName;
 import java.lang.reflect.Method;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
@@ -38,8 +39,8 @@ final class ConfiguredVariables {
             String property = renamed != null ? renamed.value() : kebab(method.getName());
             String variable = prefix + "_" + property.toUpperCase(Locale.ROOT).replace('-', '_');
             Class<?> type = method.getReturnType();
-            if (Map.class.isAssignableFrom(type)) {
-                continue; // the alias registry: structured, set in application.yaml
+            if (Map.class.isAssignableFrom(type) || List.class.isAssignableFrom(type)) {
+                continue; // the alias registry and budgets: structured, set in application.yaml (or a file)
             }
             if (type.isInterface() && type.getName().startsWith(GatewayConfig.class.getName() + "$")) {
                 collect(type, variable, variables);

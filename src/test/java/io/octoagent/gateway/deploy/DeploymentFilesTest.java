@@ -539,7 +539,8 @@ class DeploymentFilesTest {
         while (row.find()) {
             documented.add(row.group(1));
         }
-        documented.remove("QUARKUS_HTTP_PORT");
+        // Quarkus's own settings have their table; this one is the gateway's mapping.
+        documented.removeIf(name -> name.startsWith("QUARKUS_"));
         assertEquals(new TreeSet<>(APP_VARIABLES), documented, "README configuration table vs the configuration mapping");
     }
 

@@ -31,7 +31,7 @@ class LegacyEventsTest {
 
     @Test
     void oldModelCallPayloadsAreServedWithDefaults() {
-        NewTask task = new NewTask("old", "legacy-" + UUID.randomUUID(), "test", "default", "tester", null, "main");
+        NewTask task = new NewTask("old", "legacy-" + UUID.randomUUID(), "test", "default", "tester", null, "main", null);
         String taskId = ledger.create(task, TaskIntake.RECORD_ONLY).await().atMost(Duration.ofSeconds(10)).task().taskId();
         insertRaw(taskId, 3, "MODEL_CALL_COMPLETED", "{\"model_alias\":\"main\",\"response_summary\":\"old answer\","
                 + "\"duration_ms\":12,\"token_usage\":{\"prompt\":7,\"completion\":5,\"total\":12},\"artifact_ref\":\"\"}");

@@ -1,6 +1,7 @@
 package io.octoagent.gateway.provider;
 
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
+import static com.github.tomakehurst.wiremock.client.WireMock.matching;
 import static com.github.tomakehurst.wiremock.client.WireMock.matchingJsonPath;
 import static com.github.tomakehurst.wiremock.client.WireMock.postRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlEqualTo;
@@ -67,6 +68,37 @@ class ProviderProxyTest extends ProxyStubbedTest {
         String answer = given().get("/api/artifacts/{id}/content", completed.get("artifact_ref"))
                 .then().statusCode(200).extract().asString();
         assertEquals("main says hi", answer);
+    }
+
+    /**
+     * Tracing is off here (no OTLP endpoint: nothing is exported), yet the caller's trace still
+     * names the task and reaches the proxy.
+     */
+    @Test
+    void withTracingOffTheCallersTraceStillNamesTheTaskAndReachesTheProxy() {
+        proxy.stubFor(completionFor("main").willReturn(success("traced", "gpt-4o", "main", MAIN_ID, "3.5e-05", 1, 2)));
+        String traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        String taskId = given().contentType("application/json").header("traceparent", traceParent)
+                .body(Map.of("text", "trace me", "idempotency_key", Api.newKey()))
+                .post("/api/message").then().statusCode(201).extract().path("task_id");
+        JsonPath detail = Api.awaitTerminal(taskId);
+        assertEquals(List.of("0af7651916cd43dd8448eb211c80319c"),
+                List.copyOf(new HashSet<>(detail.getList("events.trace_id"))));
+        proxy.verify(postRequestedFor(urlEqualTo("/chat/completions")).withHeader("traceparent",
+                matching("00-0af7651916cd43dd8448eb211c80319c-[0-9a-f]{16}-01")));
+    }
+
+    /** A malformed header starts a new trace, which the task and the proxy call share. */
+    @Test
+    void aMalformedTraceparentIsIgnored() {
+        proxy.stubFor(completionFor("main").willReturn(success("untraced", "gpt-4o", "main", MAIN_ID, "3.5e-05", 1, 2)));
+        String taskId = given().contentType("application/json").header("traceparent", "00-not-a-trace-01")
+                .body(Map.of("text", "bad trace", "idempotency_key", Api.newKey()))
+                .post("/api/message").then().statusCode(201).extract().path("task_id");
+        String traceId = Api.awaitTerminal(taskId).getString("events[0].trace_id");
+        assertTrue(traceId.matches("[0-9a-f]{32}") && !traceId.equals("0".repeat(32)), traceId);
+        proxy.verify(postRequestedFor(urlEqualTo("/chat/completions")).withHeader("traceparent",
+                matching("00-" + traceId + "-[0-9a-f]{16}-01")));
     }
 
     @Test

@@ -68,6 +68,16 @@ class ProviderSettingsTest {
         }
 
         @Override
+        public String maxTokens() {
+            return "1024";
+        }
+
+        @Override
+        public Optional<String> proxyFallbacks() {
+            return Optional.empty();
+        }
+
+        @Override
         public Map<String, Alias> aliases() {
             return Map.of();
         }
@@ -140,6 +150,21 @@ class ProviderSettingsTest {
         @Override
         public Optional<String> pricingFile() {
             return Optional.empty();
+        }
+
+        @Override
+        public java.util.List<BudgetEntry> budgets() {
+            return java.util.List.of();
+        }
+
+        @Override
+        public Optional<String> budgetsFile() {
+            return Optional.empty();
+        }
+
+        @Override
+        public String budgetUnpriced() {
+            return "deny";
         }
     }
 

@@ -192,7 +192,7 @@ class TaskStreamLiveTest {
 
     /** A task created and moved to RUNNING without the pipeline, so the test alone drives it. */
     private String runningTask() {
-        NewTask task = new NewTask("live", "live-" + UUID.randomUUID(), "test", "default", "tester", null, "main");
+        NewTask task = new NewTask("live", "live-" + UUID.randomUUID(), "test", "default", "tester", null, "main", null);
         String taskId = ledger.create(task, TaskIntake.RECORD_ONLY).await().atMost(WAIT).task().taskId();
         ledger.transition(taskId, TaskStatus.RUNNING, "test", Actor.KERNEL).await().atMost(WAIT);
         return taskId;

@@ -49,8 +49,11 @@ public final class Api {
 
     /** Waits until the task reaches a terminal state and returns its detail. */
     public static JsonPath awaitTerminal(String taskId) {
-        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(50))
-                .until(() -> TERMINAL.contains(detail(taskId).getString("task.status")));
-        return detail(taskId);
+        String[] last = new String[1];
+        await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(50))
+                .until(() -> TERMINAL.contains(JsonPath.from(last[0] = given().get("/api/tasks/{id}", taskId).then()
+                        .statusCode(200).extract().asString()).getString("task.status")));
+        // Unparsed: callers may read it with their own number types (JsonPath.using).
+        return JsonPath.from(last[0]);
     }
 }

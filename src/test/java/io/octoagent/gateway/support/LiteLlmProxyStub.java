@@ -36,7 +36,10 @@ public class LiteLlmProxyStub implements QuarkusTestResourceLifecycleManager {
     private WireMockServer server;
     private Map<String, String> initArgs = Map.of();
 
-    /** Init args: {@code mode}, {@code fallback}, {@code pricing-file} — passed on as gateway settings. */
+    /**
+     * Init args: {@code mode}, {@code fallback}, {@code pricing-file} — passed on as gateway
+     * settings; {@code tracing} turns tracing on (spans go to {@link RecordedSpans}).
+     */
     @Override
     public void init(Map<String, String> initArgs) {
         this.initArgs = initArgs;
@@ -54,6 +57,10 @@ public class LiteLlmProxyStub implements QuarkusTestResourceLifecycleManager {
         // Init arg user-info puts credentials into the URL (they must never be printed).
         config.put("octoagent.llm.proxy-url", initArgs.containsKey("user-info")
                 ? server.baseUrl().replace("://", "://" + initArgs.get("user-info") + "@") : server.baseUrl());
+        if (initArgs.containsKey("tracing")) {
+            config.put("quarkus.otel.sdk.disabled", "false");
+            config.put("quarkus.otel.bsp.schedule.delay", "50ms");
+        }
         if (initArgs.containsKey("log-file")) {
             config.put("quarkus.log.file.path", initArgs.get("log-file"));
         }

@@ -122,7 +122,7 @@ class TaskLedgerTest {
     }
 
     private String createOnly(String text) {
-        NewTask task = new NewTask(text, "ledger-" + UUID.randomUUID(), "test", "default", "tester", null, "main");
+        NewTask task = new NewTask(text, "ledger-" + UUID.randomUUID(), "test", "default", "tester", null, "main", null);
         return ledger.create(task, TaskIntake.RECORD_ONLY).await().atMost(WAIT).task().taskId();
     }
 

@@ -14,7 +14,7 @@ class TaskStatusTest {
     @Test
     void onlyTheDocumentedMovesAreLegal() {
         Set<String> legal = Set.of("CREATED>RUNNING", "CREATED>CANCELLED", "RUNNING>SUCCEEDED", "RUNNING>FAILED",
-                "RUNNING>CANCELLED");
+                "RUNNING>CANCELLED", "RUNNING>REJECTED");
         int count = 0;
         for (TaskStatus from : TaskStatus.values()) {
             for (TaskStatus to : TaskStatus.values()) {
@@ -23,7 +23,7 @@ class TaskStatusTest {
                 count += expected ? 1 : 0;
             }
         }
-        assertEquals(5, count);
+        assertEquals(6, count);
     }
 
     @Test

@@ -3,6 +3,7 @@ package io.octoagent.gateway.web;
 import static io.restassured.RestAssured.given;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.notNullValue;
+import static org.hamcrest.Matchers.nullValue;
 import static org.hamcrest.Matchers.startsWith;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -41,6 +42,16 @@ class HttpEdgeTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of("quarkus.http.idle-timeout", "2s", "octoagent.data-dir", "target/test-data-edge");
         }
+    }
+
+    /** CORS is off unless origins are configured: a browser on another origin gets no allowance. */
+    @Test
+    void corsIsOffByDefault() {
+        given().header("Origin", "https://app.example.com").header("Access-Control-Request-Method", "POST")
+                .options("/api/message").then()
+                .header("Access-Control-Allow-Origin", nullValue());
+        given().header("Origin", "https://app.example.com").get("/api/tasks").then().statusCode(200)
+                .header("Access-Control-Allow-Origin", nullValue());
     }
 
     @Test

@@ -1,0 +1,128 @@
+package io.octoagent.gateway.budget;
+
+import io.octoagent.gateway.event.BudgetExceededPayload;
+import io.quarkus.logging.Log;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Decides, inside the transaction that will record MODEL_CALL_STARTED, whether a call fits every
+ * budget that applies to it: its worst case on top of what each allowance has spent and holds
+ * reserved must stay within the limit. The single writer runs these checks one at a time, and
+ * the reservation is written by the same transaction, so concurrent calls can never jointly
+ * overshoot. A call whose worst case is $0 is never refused.
+ */
+@ApplicationScoped
+public class BudgetGate {
+
+    private final BudgetSettings settings;
+    private final BudgetClock clock;
+    private final BudgetMetrics metrics;
+
+    public BudgetGate(BudgetSettings settings, BudgetClock clock, BudgetMetrics metrics) {
+        this.settings = settings;
+        this.clock = clock;
+        this.metrics = metrics;
+    }
+
+    /** The budgets charged for a call of {@code call}, in configuration order. */
+    public List<Budget> applicable(CallFacts call) {
+        List<Budget> applicable = new ArrayList<>();
+        for (Budget budget : settings.budgets()) {
+            if (budget.appliesTo(call)) {
+                applicable.add(budget);
+            }
+        }
+        return applicable;
+    }
+
+    /**
+     * Admits {@code quote}, or the quote of the downgrade target ({@code downgrades}, by target
+     * name) of the first budget it does not fit, or refuses the call. Runs on the writer.
+     */
+    public Admission admit(Connection connection, CallFacts call, String modelAlias, CallQuote quote,
+                           Map<String, CallQuote> downgrades) throws SQLException {
+        List<Budget> budgets = applicable(call);
+        if (budgets.isEmpty()) {
+            return new Admission(quote, List.of(), null, null, false, null);
+        }
+        Instant now = clock.now();
+        Shortfall shortfall = shortfall(connection, budgets, call, quote, now);
+        if (shortfall == null) {
+            return admitted(connection, budgets, call, quote, now, null, null);
+        }
+        Budget first = shortfall.budget();
+        if (first.downgrades() && shortfall.reason().equals("exhausted")) {
+            CallQuote cheaper = downgrades.get(first.downgradeTo());
+            if (cheaper != null && shortfall(connection, budgets, call, cheaper, now) == null) {
+                metrics.downgraded(first.name());
+                return admitted(connection, budgets, call, cheaper, now, first.name(), quote.runtimeGroup());
+            }
+        }
+        metrics.rejected(first.name());
+        Log.infof("Task %s: budget %s refuses the call (%s)", call.taskId(), first.name(), shortfall.reason());
+        return new Admission(quote, List.of(), null, null, false, refusal(shortfall, call, modelAlias, quote, now));
+    }
+
+    /** Which allowance cannot hold the call's worst case (null: all can). */
+    private Shortfall shortfall(Connection connection, List<Budget> budgets, CallFacts call, CallQuote quote,
+                                Instant now) throws SQLException {
+        if (!quote.priced()) {
+            return settings.allowUnpriced() ? null
+                    : new Shortfall(budgets.get(0), key(budgets.get(0), call, now),
+                    BudgetProjection.usage(connection, key(budgets.get(0), call, now)), "unpriced");
+        }
+        if (quote.worstNanos() == 0) {
+            return null;
+        }
+        for (Budget budget : budgets) {
+            BudgetKey key = key(budget, call, now);
+            BudgetUsage usage = BudgetProjection.usage(connection, key);
+            if (usage.committedNanos() + quote.worstNanos() > budget.limitNanos()) {
+                return new Shortfall(budget, key, usage, "exhausted");
+            }
+        }
+        return null;
+    }
+
+    private Admission admitted(Connection connection, List<Budget> budgets, CallFacts call, CallQuote quote,
+                               Instant now, String downgradedBy, String downgradedFrom) throws SQLException {
+        long amount = quote.priced() ? quote.worstNanos() : 0;
+        List<Reservation> reservations = new ArrayList<>();
+        for (Budget budget : budgets) {
+            BudgetKey key = key(budget, call, now);
+            reservations.add(new Reservation(key.budget(), key.scopeValue(), key.periodStart(), Usd.dollars(amount)));
+            if (amount > 0) {
+                metrics.reserved(budget.name());
+            }
+            BudgetUsage before = BudgetProjection.usage(connection, key);
+            if (before.committedNanos() < budget.softNanos() && before.committedNanos() + amount >= budget.softNanos()) {
+                metrics.softThresholdCrossed(budget, key, before.committedNanos() + amount);
+            }
+        }
+        return new Admission(quote, reservations, downgradedBy, downgradedFrom, !quote.priced(), null);
+    }
+
+    private BudgetExceededPayload refusal(Shortfall shortfall, CallFacts call, String modelAlias, CallQuote quote,
+                                          Instant now) {
+        Budget budget = shortfall.budget();
+        Instant resets = budget.period().resetsAt(now);
+        return new BudgetExceededPayload(budget.name(), budget.scope().wire(), shortfall.key().scopeValue(),
+                budget.period().wire(), Usd.dollars(budget.limitNanos()), Usd.dollars(shortfall.usage().spentNanos()),
+                Usd.dollars(shortfall.usage().reservedNanos()),
+                quote.priced() ? Usd.dollars(quote.worstNanos()) : null, shortfall.reason(), budget.onExhausted(),
+                resets == null ? null : resets.toString(), modelAlias, quote.runtimeGroup());
+    }
+
+    static BudgetKey key(Budget budget, CallFacts call, Instant now) {
+        return new BudgetKey(budget.name(), budget.scope().valueOf(call), budget.period().start(now).toString());
+    }
+
+    private record Shortfall(Budget budget, BudgetKey key, BudgetUsage usage, String reason) {
+    }
+}
