@@ -52,16 +52,21 @@ public class BudgetGate {
             return new Admission(quote, List.of(), null, null, false, null);
         }
         Instant now = clock.now();
-        Shortfall shortfall = shortfall(connection, budgets, call, quote, now);
-        if (shortfall == null) {
-            return admitted(connection, budgets, call, quote, now, null, null);
+        List<Allowance> allowances = new ArrayList<>();
+        for (Budget budget : budgets) {
+            BudgetKey key = key(budget, call, now);
+            allowances.add(new Allowance(budget, key, BudgetProjection.usage(connection, key)));
         }
-        Budget first = shortfall.budget();
+        Shortfall shortfall = shortfall(allowances, quote);
+        if (shortfall == null) {
+            return admitted(allowances, quote, null, null);
+        }
+        Budget first = shortfall.allowance().budget();
         if (first.downgrades() && shortfall.reason().equals("exhausted")) {
             CallQuote cheaper = downgrades.get(first.downgradeTo());
-            if (cheaper != null && shortfall(connection, budgets, call, cheaper, now) == null) {
+            if (cheaper != null && shortfall(allowances, cheaper) == null) {
                 metrics.downgraded(first.name());
-                return admitted(connection, budgets, call, cheaper, now, first.name(), quote.runtimeGroup());
+                return admitted(allowances, cheaper, first.name(), quote.runtimeGroup());
             }
         }
         metrics.rejected(first.name());
@@ -70,39 +75,35 @@ public class BudgetGate {
     }
 
     /** Which allowance cannot hold the call's worst case (null: all can). */
-    private Shortfall shortfall(Connection connection, List<Budget> budgets, CallFacts call, CallQuote quote,
-                                Instant now) throws SQLException {
+    private Shortfall shortfall(List<Allowance> allowances, CallQuote quote) {
         if (!quote.priced()) {
-            return settings.allowUnpriced() ? null
-                    : new Shortfall(budgets.get(0), key(budgets.get(0), call, now),
-                    BudgetProjection.usage(connection, key(budgets.get(0), call, now)), "unpriced");
+            return settings.allowUnpriced() ? null : new Shortfall(allowances.get(0), "unpriced");
         }
         if (quote.worstNanos() == 0) {
             return null;
         }
-        for (Budget budget : budgets) {
-            BudgetKey key = key(budget, call, now);
-            BudgetUsage usage = BudgetProjection.usage(connection, key);
-            if (usage.committedNanos() + quote.worstNanos() > budget.limitNanos()) {
-                return new Shortfall(budget, key, usage, "exhausted");
+        for (Allowance allowance : allowances) {
+            if (allowance.usage().committedNanos() + quote.worstNanos() > allowance.budget().limitNanos()) {
+                return new Shortfall(allowance, "exhausted");
             }
         }
         return null;
     }
 
-    private Admission admitted(Connection connection, List<Budget> budgets, CallFacts call, CallQuote quote,
-                               Instant now, String downgradedBy, String downgradedFrom) throws SQLException {
+    private Admission admitted(List<Allowance> allowances, CallQuote quote, String downgradedBy,
+                               String downgradedFrom) {
         long amount = quote.priced() ? quote.worstNanos() : 0;
         List<Reservation> reservations = new ArrayList<>();
-        for (Budget budget : budgets) {
-            BudgetKey key = key(budget, call, now);
+        for (Allowance allowance : allowances) {
+            Budget budget = allowance.budget();
+            BudgetKey key = allowance.key();
             reservations.add(new Reservation(key.budget(), key.scopeValue(), key.periodStart(), Usd.dollars(amount)));
             if (amount > 0) {
                 metrics.reserved(budget.name());
             }
-            BudgetUsage before = BudgetProjection.usage(connection, key);
-            if (before.committedNanos() < budget.softNanos() && before.committedNanos() + amount >= budget.softNanos()) {
-                metrics.softThresholdCrossed(budget, key, before.committedNanos() + amount);
+            long before = allowance.usage().committedNanos();
+            if (before < budget.softNanos() && before + amount >= budget.softNanos()) {
+                metrics.softThresholdCrossed(budget, key, before + amount);
             }
         }
         return new Admission(quote, reservations, downgradedBy, downgradedFrom, !quote.priced(), null);
@@ -110,11 +111,12 @@ public class BudgetGate {
 
     private BudgetExceededPayload refusal(Shortfall shortfall, CallFacts call, String modelAlias, CallQuote quote,
                                           Instant now) {
-        Budget budget = shortfall.budget();
+        Budget budget = shortfall.allowance().budget();
         Instant resets = budget.period().resetsAt(now);
-        return new BudgetExceededPayload(budget.name(), budget.scope().wire(), shortfall.key().scopeValue(),
-                budget.period().wire(), Usd.dollars(budget.limitNanos()), Usd.dollars(shortfall.usage().spentNanos()),
-                Usd.dollars(shortfall.usage().reservedNanos()),
+        BudgetUsage usage = shortfall.allowance().usage();
+        return new BudgetExceededPayload(budget.name(), budget.scope().wire(), shortfall.allowance().key().scopeValue(),
+                budget.period().wire(), Usd.dollars(budget.limitNanos()), Usd.dollars(usage.spentNanos()),
+                Usd.dollars(usage.reservedNanos()),
                 quote.priced() ? Usd.dollars(quote.worstNanos()) : null, shortfall.reason(), budget.onExhausted(),
                 resets == null ? null : resets.toString(), modelAlias, quote.runtimeGroup());
     }
@@ -123,6 +125,10 @@ public class BudgetGate {
         return new BudgetKey(budget.name(), budget.scope().valueOf(call), budget.period().start(now).toString());
     }
 
-    private record Shortfall(Budget budget, BudgetKey key, BudgetUsage usage, String reason) {
+    /** One budget's allowance for this call, as the projection has it now. */
+    private record Allowance(Budget budget, BudgetKey key, BudgetUsage usage) {
+    }
+
+    private record Shortfall(Allowance allowance, String reason) {
     }
 }

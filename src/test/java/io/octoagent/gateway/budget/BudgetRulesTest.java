@@ -14,6 +14,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.github.tomakehurst.wiremock.client.WireMock;
 import io.octoagent.gateway.support.Api;
@@ -24,6 +25,8 @@ import io.quarkus.test.junit.QuarkusMock;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.path.json.JsonPath;
 import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
@@ -42,7 +45,7 @@ class BudgetRulesTest extends ProxyStubbedTest {
     TaskLedger ledger;
 
     @Test
-    void everyBudgetThatAppliesReservesAndTheTightestRefuses() {
+    void everyBudgetThatAppliesReservesAndTheTightestRefuses() throws Exception {
         stubCheap();
         for (int call = 1; call <= 2; call++) {
             JsonPath detail = Api.awaitTerminal(submit("multi", "router"));
@@ -56,6 +59,12 @@ class BudgetRulesTest extends ProxyStubbedTest {
         assertEquals("REJECTED", third.getString("task.status"));
         assertEquals("two-calls", exceeded(third).getString("budget"));
         assertEquals(2 * CHEAP_WORST, nanos(budget("two-calls", "multi"), "spent_usd"));
+        String metrics = given().get("/q/metrics").then().statusCode(200).extract().asString();
+        assertTrue(metrics.contains("octoagent_budget_rejections_total{budget=\"two-calls\"} 1.0"), metrics);
+        assertTrue(metrics.contains("octoagent_budget_soft_threshold_crossings_total{budget=\"two-calls\"} 1.0"),
+                "the second call took two-calls past 80%");
+        assertTrue(Files.readString(Path.of("target", "provider-test.log"))
+                .contains("Budget two-calls (owner multi, period from 1970-01-01) passed its soft threshold of 80%"));
         proxy.verify(2, WireMock.postRequestedFor(WireMock.urlEqualTo("/chat/completions"))
                 .withRequestBody(WireMock.matchingJsonPath("$.max_tokens", WireMock.equalTo("1000"))));
     }
