@@ -1,7 +1,6 @@
 package io.octoagent.gateway.budget;
 
 import io.octoagent.gateway.event.BudgetExceededPayload;
-import io.quarkus.logging.Log;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -70,7 +69,6 @@ public class BudgetGate {
             }
         }
         metrics.rejected(first.name());
-        Log.infof("Task %s: budget %s refuses the call (%s)", call.taskId(), first.name(), shortfall.reason());
         return new Admission(quote, List.of(), null, null, false, refusal(shortfall, call, modelAlias, quote, now));
     }
 

@@ -52,13 +52,4 @@ public enum BudgetPeriod {
     public String wire() {
         return name().toLowerCase(Locale.ROOT);
     }
-
-    static BudgetPeriod parse(String text) {
-        for (BudgetPeriod period : values()) {
-            if (period.wire().equals(text)) {
-                return period;
-            }
-        }
-        return null;
-    }
 }

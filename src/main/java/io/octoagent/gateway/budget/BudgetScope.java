@@ -6,6 +6,9 @@ import java.util.Locale;
 public enum BudgetScope {
     GLOBAL, OWNER, CHANNEL, THREAD;
 
+    /** The one scope value of a global budget. */
+    public static final String GLOBAL_VALUE = "*";
+
     /** The scope value of a call (the owner, channel or thread it belongs to); {@code *} for global. */
     public String valueOf(CallFacts call) {
         switch (this) {
@@ -20,18 +23,7 @@ public enum BudgetScope {
         }
     }
 
-    public static final String GLOBAL_VALUE = "*";
-
     public String wire() {
         return name().toLowerCase(Locale.ROOT);
-    }
-
-    static BudgetScope parse(String text) {
-        for (BudgetScope scope : values()) {
-            if (scope.wire().equals(text)) {
-                return scope;
-            }
-        }
-        return null;
     }
 }

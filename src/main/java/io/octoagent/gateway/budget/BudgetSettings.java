@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -82,7 +83,7 @@ public class BudgetSettings {
             throw new IllegalArgumentException(source + ": a budget name must be 1 to 64 letters, digits or _ . : -"
                     + " (was '" + name + "')");
         }
-        BudgetScope scope = BudgetScope.parse(text(scopeText));
+        BudgetScope scope = wire(BudgetScope.values(), text(scopeText));
         if (scope == null) {
             throw new IllegalArgumentException(where + ": scope '" + scopeText + "' is not valid; accepted values: "
                     + "global, owner, channel, thread");
@@ -90,7 +91,7 @@ public class BudgetSettings {
         if (scope == BudgetScope.GLOBAL && !values.isEmpty()) {
             throw new IllegalArgumentException(where + ": a global budget takes no values");
         }
-        BudgetPeriod period = BudgetPeriod.parse(text(periodText));
+        BudgetPeriod period = wire(BudgetPeriod.values(), text(periodText));
         if (period == null) {
             throw new IllegalArgumentException(where + ": period '" + periodText + "' is not valid; accepted values: "
                     + "day, week, month, total");
@@ -167,6 +168,16 @@ public class BudgetSettings {
 
     private static String stringField(Map<?, ?> entry, String snake) {
         return Optional.ofNullable(field(entry, snake)).map(String::valueOf).orElse(null);
+    }
+
+    /** The constant whose lower-case name is {@code text}, or null. */
+    private static <E extends Enum<E>> E wire(E[] constants, String text) {
+        for (E constant : constants) {
+            if (constant.name().toLowerCase(Locale.ROOT).equals(text)) {
+                return constant;
+            }
+        }
+        return null;
     }
 
     private static String text(String value) {

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.octoagent.gateway.config.ServiceSettings;
 import io.quarkus.logging.Log;
 import io.quarkus.rest.client.reactive.QuarkusRestClientBuilder;
+import io.quarkus.runtime.annotations.RegisterForReflection;
 import io.smallrye.faulttolerance.api.Guard;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -259,6 +260,7 @@ public class LiteLlmClient {
      * {@code chat <group>} client span, whose {@code traceparent} is sent explicitly (the HTTP
      * client would otherwise start a separate trace per request, health probes included).
      */
+    @RegisterForReflection // registered by class: the REST client instantiates it
     public static final class UntracedConnections implements ContextResolver<HttpClientOptions> {
         @Override
         public HttpClientOptions getContext(Class<?> type) {

@@ -139,14 +139,18 @@ public class TaskPipeline {
     private Uni<Void> callModel(TaskRun run) {
         return quote(run)
                 .chain(quotes -> step("record_request", run.trace(), () -> recordRequest(run, quotes)))
-                .chain(admission -> admission.allowed() ? callAndRecordOutcome(run, admission.quote())
-                        : Uni.createFrom().item(() -> {
-                            metrics.finished(TaskStatus.REJECTED, run.elapsed());
-                            return null;
-                        }))
-                .replaceWithVoid()
+                .chain(admission -> admission.allowed()
+                        ? callAndRecordOutcome(run, admission.quote()).replaceWithVoid()
+                        : rejected(run, admission))
                 .onFailure(TaskNotActiveException.class).recoverWithNull()
                 .onFailure().recoverWithUni(failure -> failUnexpectedly(run, failure));
+    }
+
+    private Uni<Void> rejected(TaskRun run, Admission admission) {
+        metrics.finished(TaskStatus.REJECTED, run.elapsed());
+        TaskLog.info(run.taskId(), run.traceId(), "Task rejected: budget %s (%s)", admission.refusal().budget(),
+                admission.refusal().reason());
+        return Uni.createFrom().voidItem();
     }
 
     /** The model call, then its answer or its failure, recorded; only the call's own failure counts as one. */

@@ -51,11 +51,31 @@ class AccessTest {
                     "octoagent.api-tokens", "alice-laptop:alice:owner:" + Sha256.hex(ALICE)
                             + ",bob-ci:bob:owner:" + Sha256.hex(BOB) + ",ops:ops:admin:" + Sha256.hex(ADMIN),
                     "octoagent.data-dir", "target/test-data-access",
+                    "octoagent.budgets-file", "src/test/resources/budgets/access.yaml",
                     "quarkus.http.cors.enabled", "true",
                     "quarkus.http.cors.origins", "https://app.example.com",
                     "quarkus.log.file.enabled", "true",
                     "quarkus.log.file.path", LOG.toString());
         }
+    }
+
+    /** An owner sees the budgets its calls are charged to, not another owner's allowance; an admin sees all. */
+    @Test
+    void anOwnerSeesItsOwnBudgetsAndAnAdminEveryAllowance() {
+        for (String token : List.of(ALICE, BOB)) {
+            String taskId = given().auth().oauth2(token).contentType(ContentType.JSON)
+                    .body(Map.of("text", "budgeted", "idempotency_key", Api.newKey()))
+                    .post("/api/message").then().statusCode(201).extract().path("task_id");
+            Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> given().auth().oauth2(token)
+                    .get("/api/tasks/{id}", taskId).then().extract().path("task.status").equals("SUCCEEDED"));
+        }
+        List<String> alice = given().auth().oauth2(ALICE).get("/api/budgets").then().statusCode(200).extract()
+                .jsonPath().getList("budgets.collect { it.name + '/' + it.scope_value }");
+        assertEquals(List.of("company/*", "per-owner/alice"), alice);
+        List<String> admin = given().auth().oauth2(ADMIN).get("/api/budgets").then().statusCode(200).extract()
+                .jsonPath().getList("budgets.collect { it.name + '/' + it.scope_value }");
+        assertTrue(admin.containsAll(List.of("company/*", "per-owner/alice", "per-owner/bob")), admin.toString());
+        given().get("/api/budgets").then().statusCode(401);
     }
 
     /** CORS as configured: the listed origin only, and its requests still need a token. */

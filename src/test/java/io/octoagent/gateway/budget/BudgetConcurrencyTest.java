@@ -72,7 +72,9 @@ class BudgetConcurrencyTest extends ProxyStubbedTest {
             assertEquals(0, nanos(status, "reserved_usd"), "nothing stays reserved");
             assertEquals("exhausted", status.get("state"));
             assertEquals(N * CHEAP_WORST, nanos(ownerSpend(owner), "cost_usd"), "the cost ledger agrees");
-            report.add(owner + ": " + counts(byStatus) + " spent $" + usd(spent));
+            long peak = reservedPeak(byStatus.get("SUCCEEDED"), "proof-reject");
+            assertTrue(peak <= N * CHEAP_WORST, "reservations never held more than the limit");
+            report.add(owner + ": " + counts(byStatus) + ", reserved peak $" + usd(peak) + ", spent $" + usd(spent));
         }
         JsonPath refused = Api.detail(firstRejected);
         Map<String, Object> exceeded = refused.getMap("events.find { it.type == 'BUDGET_EXCEEDED' }.payload");
@@ -138,6 +140,40 @@ class BudgetConcurrencyTest extends ProxyStubbedTest {
         stubAnswers(1.0);
         Map<String, List<String>> again = burst("failing", "router");
         assertEquals(N, again.getOrDefault("SUCCEEDED", List.of()).size(), "nothing leaked: N fit again");
+    }
+
+    /**
+     * The most the calls of {@code taskIds} held reserved on {@code budget} at once: their events
+     * replayed in commit order (event ids are ULIDs made by the single writer, so they sort in
+     * commit order), adding each reservation and taking it off at the call's outcome.
+     */
+    private static long reservedPeak(List<String> taskIds, String budget) {
+        TreeMap<String, Long> changes = new TreeMap<>();
+        for (String taskId : taskIds) {
+            long held = 0;
+            for (Map<String, Object> event : Api.detail(taskId).using(DOUBLES).<Map<String, Object>>getList("events")) {
+                Map<?, ?> payload = (Map<?, ?>) event.get("payload");
+                if ("MODEL_CALL_STARTED".equals(event.get("type"))) {
+                    for (Object reservation : (List<?>) payload.get("budget_reservations")) {
+                        Map<?, ?> entry = (Map<?, ?>) reservation;
+                        if (budget.equals(entry.get("budget"))) {
+                            held = Usd.nanos(((Number) entry.get("reserved_usd")).doubleValue());
+                            changes.put((String) event.get("event_id"), held);
+                        }
+                    }
+                } else if ("MODEL_CALL_COMPLETED".equals(event.get("type"))
+                        || "MODEL_CALL_FAILED".equals(event.get("type"))) {
+                    changes.put((String) event.get("event_id"), -held);
+                }
+            }
+        }
+        long reserved = 0;
+        long peak = 0;
+        for (long change : changes.values()) {
+            reserved += change;
+            peak = Math.max(peak, reserved);
+        }
+        return peak;
     }
 
     private void stubAnswers(double fraction) {

@@ -70,6 +70,18 @@ class BudgetRulesTest extends ProxyStubbedTest {
     }
 
     @Test
+    void anAliasMaxTokensBoundsItsCallsAndTheirWorstCase() {
+        stubCheap();
+        JsonPath detail = Api.awaitTerminal(submit("alias-max", "summarizer"));
+        assertEquals("SUCCEEDED", detail.getString("task.status"));
+        assertEquals(200, started(detail).getInt("max_tokens"));
+        assertEquals(usd(BudgetedProxy.worst("1.5e-07", "6e-07") - (BudgetedProxy.MAX_TOKENS - 200) * 600L),
+                usd(Usd.nanos(started(detail).getDouble("worst_case_usd"))), "200 output tokens at $6e-07 each");
+        proxy.verify(1, WireMock.postRequestedFor(WireMock.urlEqualTo("/chat/completions"))
+                .withRequestBody(WireMock.matchingJsonPath("$.max_tokens", WireMock.equalTo("200"))));
+    }
+
+    @Test
     void aDailyBudgetStartsAgainAtMidnightUtc() {
         stubCheap();
         AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2030-03-04T23:59:00Z"));

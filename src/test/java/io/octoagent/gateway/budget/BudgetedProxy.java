@@ -80,6 +80,7 @@ public class BudgetedProxy extends LiteLlmProxyStub {
         }
         config.put("octoagent.budgets-file", file.toString());
         config.put("octoagent.llm.max-tokens", String.valueOf(MAX_TOKENS));
+        config.put("octoagent.llm.aliases.summarizer.max-tokens", "200");
         config.put("octoagent.llm.proxy-fallbacks", "cheap=;fallback=");
         config.put("octoagent.data-dir", DATA_DIR);
         return config;
