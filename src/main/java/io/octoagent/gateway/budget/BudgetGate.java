@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Decides, inside the transaction that will record MODEL_CALL_STARTED, whether a call fits every
@@ -42,10 +43,12 @@ public class BudgetGate {
 
     /**
      * Admits {@code quote}, or the quote of the downgrade target ({@code downgrades}, by target
-     * name) of the first budget it does not fit, or refuses the call. Runs on the writer.
+     * name) of the first budget it does not fit, or refuses the call. Runs on the writer;
+     * metrics and the soft-threshold warning are handed to {@code afterCommit}, so a decision the
+     * store did not commit is never counted.
      */
-    public Admission admit(Connection connection, CallFacts call, String modelAlias, CallQuote quote,
-                           Map<String, CallQuote> downgrades) throws SQLException {
+    public Admission admit(Connection connection, Consumer<Runnable> afterCommit, CallFacts call, String modelAlias,
+                           CallQuote quote, Map<String, CallQuote> downgrades) throws SQLException {
         List<Budget> budgets = applicable(call);
         if (budgets.isEmpty()) {
             return new Admission(quote, List.of(), null, null, false, null);
@@ -58,17 +61,17 @@ public class BudgetGate {
         }
         Shortfall shortfall = shortfall(allowances, quote);
         if (shortfall == null) {
-            return admitted(allowances, quote, null, null);
+            return admitted(allowances, afterCommit, quote, null, null);
         }
         Budget first = shortfall.allowance().budget();
         if (first.downgrades() && shortfall.reason().equals("exhausted")) {
             CallQuote cheaper = downgrades.get(first.downgradeTo());
             if (cheaper != null && shortfall(allowances, cheaper) == null) {
-                metrics.downgraded(first.name());
-                return admitted(allowances, cheaper, first.name(), quote.runtimeGroup());
+                afterCommit.accept(() -> metrics.downgraded(first.name()));
+                return admitted(allowances, afterCommit, cheaper, first.name(), quote.runtimeGroup());
             }
         }
-        metrics.rejected(first.name());
+        afterCommit.accept(() -> metrics.rejected(first.name()));
         return new Admission(quote, List.of(), null, null, false, refusal(shortfall, call, modelAlias, quote, now));
     }
 
@@ -88,8 +91,8 @@ public class BudgetGate {
         return null;
     }
 
-    private Admission admitted(List<Allowance> allowances, CallQuote quote, String downgradedBy,
-                               String downgradedFrom) {
+    private Admission admitted(List<Allowance> allowances, Consumer<Runnable> afterCommit, CallQuote quote,
+                               String downgradedBy, String downgradedFrom) {
         long amount = quote.priced() ? quote.worstNanos() : 0;
         List<Reservation> reservations = new ArrayList<>();
         for (Allowance allowance : allowances) {
@@ -97,11 +100,11 @@ public class BudgetGate {
             BudgetKey key = allowance.key();
             reservations.add(new Reservation(key.budget(), key.scopeValue(), key.periodStart(), Usd.dollars(amount)));
             if (amount > 0) {
-                metrics.reserved(budget.name());
+                afterCommit.accept(() -> metrics.reserved(budget.name()));
             }
             long before = allowance.usage().committedNanos();
             if (before < budget.softNanos() && before + amount >= budget.softNanos()) {
-                metrics.softThresholdCrossed(budget, key, before + amount);
+                afterCommit.accept(() -> metrics.softThresholdCrossed(budget, key, before + amount));
             }
         }
         return new Admission(quote, reservations, downgradedBy, downgradedFrom, !quote.priced(), null);

@@ -219,8 +219,8 @@ public class TaskPipeline {
                         "application/json", requestJson)
                 .chain(artifact -> ledger.step(run.taskId(), step -> {
                     artifacts.record(step, artifact);
-                    Admission admission = budgets.admit(step.connection(), run.facts(), run.modelAlias(),
-                            quotes.requested(), quotes.downgrades());
+                    Admission admission = budgets.admit(step.connection(), step::afterCommit, run.facts(),
+                            run.modelAlias(), quotes.requested(), quotes.downgrades());
                     if (!admission.allowed()) {
                         BudgetExceededPayload refusal = admission.refusal();
                         step.append(EventType.BUDGET_EXCEEDED, Actor.KERNEL, refusal);

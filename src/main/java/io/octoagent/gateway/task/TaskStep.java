@@ -61,6 +61,11 @@ public final class TaskStep {
         return context.connection();
     }
 
+    /** Runs {@code action} once this step's transaction has committed (never if it rolls back). */
+    public void afterCommit(Runnable action) {
+        context.afterCommit(action);
+    }
+
     public Event append(EventType type, Actor actor, Object payload) throws SQLException {
         return append(type, actor, payload, null);
     }
