@@ -87,6 +87,10 @@ public class BudgetReport {
         values.addAll(BudgetProjection.scopeValues(connection, budget.name(), budget.period().start(now).toString()));
         if (caller.scope() != null) {
             values.retainAll(ownValues(connection, budget.scope(), caller.owner()));
+            if (budget.scope() == BudgetScope.OWNER && (budget.values().isEmpty()
+                    || budget.values().contains(caller.owner()))) {
+                values.add(caller.owner()); // its own allowance, spent or not
+            }
         }
         return values;
     }

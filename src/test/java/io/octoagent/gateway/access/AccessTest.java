@@ -42,6 +42,7 @@ class AccessTest {
     static final String ALICE = "tok-alice-5f2b8c1e9d";
     static final String BOB = "tok-bob-7a3c9e2f1b";
     static final String ADMIN = "tok-ops-4d6e8a0c2f";
+    static final String CAROL = "tok-carol-8b1d5e3a7c";
     static final Path LOG = Path.of("target", "access-test.log");
 
     public static class WithTokens implements QuarkusTestProfile {
@@ -49,7 +50,8 @@ class AccessTest {
         public Map<String, String> getConfigOverrides() {
             return Map.of(
                     "octoagent.api-tokens", "alice-laptop:alice:owner:" + Sha256.hex(ALICE)
-                            + ",bob-ci:bob:owner:" + Sha256.hex(BOB) + ",ops:ops:admin:" + Sha256.hex(ADMIN),
+                            + ",bob-ci:bob:owner:" + Sha256.hex(BOB) + ",ops:ops:admin:" + Sha256.hex(ADMIN)
+                            + ",carol:carol:owner:" + Sha256.hex(CAROL),
                     "octoagent.data-dir", "target/test-data-access",
                     "octoagent.budgets-file", "src/test/resources/budgets/access.yaml",
                     "quarkus.http.cors.enabled", "true",
@@ -75,6 +77,9 @@ class AccessTest {
         List<String> admin = given().auth().oauth2(ADMIN).get("/api/budgets").then().statusCode(200).extract()
                 .jsonPath().getList("budgets.collect { it.name + '/' + it.scope_value }");
         assertTrue(admin.containsAll(List.of("company/*", "per-owner/alice", "per-owner/bob")), admin.toString());
+        List<String> carol = given().auth().oauth2(CAROL).get("/api/budgets").then().statusCode(200).extract()
+                .jsonPath().getList("budgets.collect { it.name + '/' + it.scope_value }");
+        assertEquals(List.of("company/*", "per-owner/carol"), carol, "its own allowance shows before any spend");
         given().get("/api/budgets").then().statusCode(401);
     }
 

@@ -10,6 +10,7 @@ import static io.octoagent.gateway.support.LiteLlmProxyStub.MAIN_ID;
 import static io.octoagent.gateway.support.ProxyReplies.completionFor;
 import static io.octoagent.gateway.support.ProxyReplies.success;
 import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -63,6 +64,9 @@ class BudgetRulesTest extends ProxyStubbedTest {
         assertTrue(metrics.contains("octoagent_budget_rejections_total{budget=\"two-calls\"} 1.0"), metrics);
         assertTrue(metrics.contains("octoagent_budget_soft_threshold_crossings_total{budget=\"two-calls\"} 1.0"),
                 "the second call took two-calls past 80%");
+        // The gauges follow the projection every few seconds.
+        await().atMost(Duration.ofSeconds(10)).until(() -> given().get("/q/metrics").then().extract().asString()
+                .contains("octoagent_budget_remaining_usd{budget=\"two-calls\",scope_value=\"multi\"} 0.0"));
         assertTrue(Files.readString(Path.of("target", "provider-test.log"))
                 .contains("Budget two-calls (owner multi, period from 1970-01-01) passed its soft threshold of 80%"));
         proxy.verify(2, WireMock.postRequestedFor(WireMock.urlEqualTo("/chat/completions"))
