@@ -74,6 +74,15 @@ class BudgetRulesTest extends ProxyStubbedTest {
     }
 
     @Test
+    void budgetsDeclaredInTheConfigurationJoinThoseOfTheFile() {
+        Map<String, Object> declared = budget("from-config", "yaml-owner");
+        assertEquals("week", declared.get("period"));
+        assertEquals(0.5, (Double) declared.get("limit_usd"), 1e-12);
+        assertEquals("downgrade:router", declared.get("on_exhausted"));
+        assertEquals(80, declared.get("soft_percent"));
+    }
+
+    @Test
     void anAliasMaxTokensBoundsItsCallsAndTheirWorstCase() {
         stubCheap();
         JsonPath detail = Api.awaitTerminal(submit("alias-max", "summarizer"));

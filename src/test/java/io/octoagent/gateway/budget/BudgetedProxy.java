@@ -79,6 +79,13 @@ public class BudgetedProxy extends LiteLlmProxyStub {
             throw new UncheckedIOException(e);
         }
         config.put("octoagent.budgets-file", file.toString());
+        // One more the way application.yaml declares them (octoagent.budgets, a list).
+        config.put("octoagent.budgets[0].name", "from-config");
+        config.put("octoagent.budgets[0].scope", "owner");
+        config.put("octoagent.budgets[0].values[0]", "yaml-owner");
+        config.put("octoagent.budgets[0].period", "week");
+        config.put("octoagent.budgets[0].limit-usd", "0.5");
+        config.put("octoagent.budgets[0].on-exhausted", "downgrade:router");
         config.put("octoagent.llm.max-tokens", String.valueOf(MAX_TOKENS));
         config.put("octoagent.llm.aliases.summarizer.max-tokens", "200");
         config.put("octoagent.llm.proxy-fallbacks", "cheap=;fallback=");

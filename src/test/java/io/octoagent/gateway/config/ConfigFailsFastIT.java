@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -27,6 +28,10 @@ class ConfigFailsFastIT {
             "OCTOAGENT_STORE_MAX_BATCH, lots",
             "OCTOAGENT_LLM_MAX_CONCURRENCY, 0",
             "OCTOAGENT_LLM_TEMPERATURE, hot",
+            "OCTOAGENT_LLM_MAX_TOKENS, 0",
+            "OCTOAGENT_LLM_PROXY_FALLBACKS, main",
+            "OCTOAGENT_BUDGET_UNPRICED, maybe",
+            "OCTOAGENT_BUDGETS_FILE, /nonexistent/budgets.yaml",
     })
     void aBadValueStopsStartupNamingTheVariable(String variable, String value) throws Exception {
         PackagedApp.assertBuilt();
@@ -40,6 +45,26 @@ class ConfigFailsFastIT {
                     + app.logTail());
         } finally {
             TestFiles.deleteTree(dataDir);
+        }
+    }
+
+    /** A budget that cannot be enforced as written stops startup, naming the budget and the field. */
+    @Test
+    void aBadBudgetStopsStartupNamingIt() throws Exception {
+        PackagedApp.assertBuilt();
+        Path dataDir = Files.createTempDirectory("octoagent-config-");
+        Path budgets = Files.createTempFile("octoagent-budgets-", ".yaml");
+        Files.writeString(budgets, "- name: team\n  scope: owner\n  period: fortnight\n  limit_usd: \"5\"\n");
+        Path log = Path.of("target", "config-fails-fast-budget.log");
+        try (PackagedApp app = PackagedApp.start(dataDir, Map.of("OCTOAGENT_BUDGETS_FILE", budgets.toString(),
+                "OCTOAGENT_LLM_MODE", "echo"), log)) {
+            assertTrue(app.awaitExit(Duration.ofSeconds(60)), "a bad budget did not stop the service");
+            assertNotEquals(0, app.exitCode());
+            assertTrue(Files.readString(log).contains("OCTOAGENT_BUDGETS_FILE: budget 'team': period 'fortnight' is "
+                    + "not valid; accepted values: day, week, month, total"), app.logTail());
+        } finally {
+            TestFiles.deleteTree(dataDir);
+            Files.deleteIfExists(budgets);
         }
     }
 }
