@@ -35,7 +35,10 @@ public final class BudgetProjection {
                 settle(connection, event.taskId(), 0);
                 break;
             case STATE_TRANSITION:
-                if (isTerminal(event.payload().path("to_status").asText(""))) {
+                // A task that ends while its call runs (cancelled, failed outside the call) releases
+                // it; SUCCEEDED always follows the MODEL_CALL_COMPLETED that settled it.
+                String to = event.payload().path("to_status").asText("");
+                if (isTerminal(to) && !TaskStatus.SUCCEEDED.name().equals(to)) {
                     settle(connection, event.taskId(), 0);
                 }
                 break;

@@ -34,19 +34,12 @@ public class LlmService {
         this.tracing = tracing;
     }
 
-    public Uni<ModelCallResult> call(String modelAlias, String prompt) {
-        return call(modelAlias, List.of(ChatMessage.user(prompt)), null);
-    }
-
     /**
-     * Fails only with {@link ModelCallException}: the call produced no answer, fallback included.
-     * The call is a GenAI client span ({@code chat <group>}) under the attribution's trace.
+     * A call for {@code modelAlias} sent to {@code group} (a budget may have chosen a cheaper one
+     * than the alias's). Fails only with {@link ModelCallException}: the call produced no answer,
+     * fallback included. The call is a GenAI client span ({@code chat <group>}) under the
+     * attribution's trace.
      */
-    public Uni<ModelCallResult> call(String modelAlias, List<ChatMessage> messages, CallAttribution attribution) {
-        return call(modelAlias, runtimeGroup(modelAlias), settings.maxTokens(modelAlias), messages, attribution);
-    }
-
-    /** A call for {@code modelAlias} sent to {@code group} (a budget may have chosen a cheaper one). */
     public Uni<ModelCallResult> call(String modelAlias, String group, int maxTokens, List<ChatMessage> messages,
                                      CallAttribution attribution) {
         Context parent = attribution == null ? Context.root() : attribution.trace();

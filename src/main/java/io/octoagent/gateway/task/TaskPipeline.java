@@ -102,7 +102,7 @@ public class TaskPipeline {
      * is a span of the trace the task was submitted in ({@code traceParent}, when still known).
      */
     public Uni<Void> process(String taskId, String traceParent) {
-        return load(taskId).chain(loaded -> {
+        return load(taskId, traceParent == null).chain(loaded -> {
             TaskStatus status = loaded == null ? null : loaded.task().status();
             if (status != TaskStatus.CREATED && status != TaskStatus.RUNNING) {
                 return Uni.createFrom().voidItem();
@@ -304,18 +304,19 @@ public class TaskPipeline {
 
     /**
      * What a run needs of the ledger: the task (its status decides the path), its submitted input
-     * and the trace its events carry.
+     * and — when the submission's trace context is not at hand (a resumed task) — the trace its
+     * events carry.
      */
     private record Loaded(TaskInput input, Task task, String traceId) {
     }
 
-    /** One read for all three; null when the task does not exist. */
-    private Uni<Loaded> load(String taskId) {
+    /** One read for all three (the trace id only if {@code withTraceId}); null when the task does not exist. */
+    private Uni<Loaded> load(String taskId, boolean withTraceId) {
         return store.read(connection -> {
             Task task = tasks.find(connection, taskId).orElse(null);
             return task == null ? null : new Loaded(
                     tasks.input(connection, taskId).orElseThrow(() -> new TaskNotFoundException(taskId)), task,
-                    tasks.traceId(connection, taskId).orElse(null));
+                    withTraceId ? tasks.traceId(connection, taskId).orElse(null) : null);
         });
     }
 
