@@ -74,6 +74,19 @@ class BudgetRulesTest extends ProxyStubbedTest {
     }
 
     @Test
+    void cancellingATaskDuringItsCallReleasesTheReservation() {
+        proxy.stubFor(completionFor("cheap").willReturn(success("late", "gpt-4o-mini", "cheap", CHEAP_ID,
+                usd(CHEAP_WORST), 10, 20).withFixedDelay(1_500)));
+        long spentBefore = nanos(budget("everything", "*"), "spent_usd");
+        String taskId = submit("canceller", "router");
+        await().atMost(Duration.ofSeconds(5)).until(() -> nanos(budget("everything", "*"), "reserved_usd") > 0);
+        given().post("/api/tasks/{id}/cancel", taskId).then().statusCode(200);
+        assertEquals("CANCELLED", Api.awaitTerminal(taskId).getString("task.status"));
+        assertEquals(0, nanos(budget("everything", "*"), "reserved_usd"), "the reservation is released");
+        assertEquals(spentBefore, nanos(budget("everything", "*"), "spent_usd"), "nothing is charged");
+    }
+
+    @Test
     void budgetsDeclaredInTheConfigurationJoinThoseOfTheFile() {
         Map<String, Object> declared = budget("from-config", "yaml-owner");
         assertEquals("week", declared.get("period"));

@@ -55,7 +55,10 @@ class NativeSourcesTest {
     void recordsSerialisedOutsideRestSignaturesAreRegistered() {
         for (String type : List.of("io.octoagent.gateway.event.Event", "io.octoagent.gateway.web.ApiError",
                 "io.octoagent.gateway.event.ModelCallCompletedPayload", "io.octoagent.gateway.health.ReadyResource$Work",
-                "io.octoagent.gateway.artifact.ArtifactPart")) {
+                "io.octoagent.gateway.artifact.ArtifactPart", "io.octoagent.gateway.event.ModelCallStartedPayload",
+                "io.octoagent.gateway.event.BudgetExceededPayload", "io.octoagent.gateway.budget.Reservation",
+                // Registered by class with the REST client, which instantiates it.
+                "io.octoagent.gateway.provider.LiteLlmClient$UntracedConnections")) {
             assertTrue(reflectConfig.contains("\"" + type + "\""), type + " is not registered for reflection");
         }
     }
