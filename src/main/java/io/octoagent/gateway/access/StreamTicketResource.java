@@ -1,6 +1,6 @@
 package io.octoagent.gateway.access;
 
-import io.octoagent.gateway.store.SqliteStore;
+import io.octoagent.gateway.store.Store;
 import io.octoagent.gateway.task.TaskService;
 import io.octoagent.gateway.web.ApiException;
 import io.quarkus.runtime.annotations.RegisterForReflection;
@@ -38,10 +38,10 @@ public class StreamTicketResource {
 
     private final StreamTickets tickets;
     private final TaskService tasks;
-    private final SqliteStore store;
+    private final Store store;
     private final SecurityIdentity identity;
 
-    public StreamTicketResource(StreamTickets tickets, TaskService tasks, SqliteStore store, SecurityIdentity identity) {
+    public StreamTicketResource(StreamTickets tickets, TaskService tasks, Store store, SecurityIdentity identity) {
         this.tickets = tickets;
         this.tasks = tasks;
         this.store = store;

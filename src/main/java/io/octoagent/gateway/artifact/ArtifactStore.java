@@ -12,7 +12,7 @@ import io.octoagent.gateway.config.ServiceSettings;
 import io.octoagent.gateway.event.Actor;
 import io.octoagent.gateway.event.ArtifactCreatedPayload;
 import io.octoagent.gateway.event.EventType;
-import io.octoagent.gateway.store.SqliteStore;
+import io.octoagent.gateway.store.Store;
 import io.octoagent.gateway.store.StoreUnavailableException;
 import io.octoagent.gateway.task.TaskStep;
 import io.quarkus.logging.Log;
@@ -38,9 +38,11 @@ import java.util.Set;
 import java.util.stream.Stream;
 
 /**
- * Artifacts: small content inline in the row, larger content in
- * {@code {data_dir}/artifacts/{task_id}/{artifact_id}}, written and fsynced before the metadata
- * commits. Size and SHA-256 are recorded on write and verified on every read.
+ * Artifacts: small content inline in the row, larger content under the storage ref
+ * {@code artifacts/{task_id}/{artifact_id}}: a file in the data directory, written and fsynced
+ * before the metadata commits (SQLite), or a row of {@code artifact_contents} written in the
+ * metadata's transaction (PostgreSQL: every replica reads it). Size and SHA-256 are recorded on
+ * write and verified on every read.
  */
 @ApplicationScoped
 public class ArtifactStore {
@@ -49,48 +51,53 @@ public class ArtifactStore {
     private static final TypeReference<List<ArtifactPart>> PARTS = new TypeReference<>() {
     };
 
-    private final SqliteStore store;
+    private final Store store;
     private final ObjectMapper mapper;
     private final int inlineMaxBytes;
 
-    public ArtifactStore(SqliteStore store, ObjectMapper mapper, ServiceSettings settings) {
+    public ArtifactStore(Store store, ObjectMapper mapper, ServiceSettings settings) {
         this.store = store;
         this.mapper = mapper;
         this.inlineMaxBytes = settings.inlineMaxBytes();
     }
 
-    /** Where artifact files live. */
-    public Path root() {
-        return store.dataDir().resolve(DIRECTORY);
+    /** Where artifact files live; empty when all content stays in the database. */
+    public Optional<Path> root() {
+        return store.artifactDirectory();
     }
 
     /**
      * Hashes the content and, when it is too large to stay inline, writes and fsyncs its file
      * (on a worker thread). The returned artifact is not yet recorded: pass it to {@link #record}.
      */
-    public Uni<Artifact> prepare(String taskId, String name, String description, String partType, String mime,
+    public Uni<PreparedArtifact> prepare(String taskId, String name, String description, String partType, String mime,
                                  String content) {
         return Uni.createFrom().item(() -> prepareNow(taskId, name, description, partType, mime, content))
                 .runSubscriptionOn(Infrastructure.getDefaultWorkerPool());
     }
 
-    private Artifact prepareNow(String taskId, String name, String description, String partType, String mime,
-                                String content) {
+    private PreparedArtifact prepareNow(String taskId, String name, String description, String partType,
+                                        String mime, String content) {
         byte[] bytes = content.getBytes(StandardCharsets.UTF_8);
         String artifactId = Ulid.next();
         String hash = Sha256.hex(bytes);
         if (bytes.length <= inlineMaxBytes) {
-            return new Artifact(artifactId, taskId, Timestamps.now(), name, description,
-                    List.of(new ArtifactPart(partType, mime, content, null)), null, bytes.length, hash, 1);
+            return new PreparedArtifact(new Artifact(artifactId, taskId, Timestamps.now(), name, description,
+                    List.of(new ArtifactPart(partType, mime, content, null)), null, bytes.length, hash, 1), null);
         }
         String storageRef = DIRECTORY + "/" + taskId + "/" + artifactId;
-        writeDurably(fileOf(storageRef), bytes);
-        return new Artifact(artifactId, taskId, Timestamps.now(), name, description,
+        Artifact artifact = new Artifact(artifactId, taskId, Timestamps.now(), name, description,
                 List.of(new ArtifactPart(partType, mime, null, storageRef)), storageRef, bytes.length, hash, 1);
+        if (root().isEmpty()) {
+            return new PreparedArtifact(artifact, bytes);
+        }
+        writeDurably(fileOf(storageRef), bytes);
+        return new PreparedArtifact(artifact, null);
     }
 
-    /** Inserts the artifact row and its ARTIFACT_CREATED event inside the task's step. */
-    public void record(TaskStep step, Artifact artifact) throws SQLException {
+    /** Inserts the artifact row (and its content, kept in the database) and its ARTIFACT_CREATED event inside the task's step. */
+    public void record(TaskStep step, PreparedArtifact prepared) throws SQLException {
+        Artifact artifact = prepared.artifact();
         try (PreparedStatement statement = step.connection().prepareStatement(
                 "INSERT INTO artifacts (artifact_id, task_id, ts, name, description, mime, parts, storage_ref, size,"
                         + " hash, version) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
@@ -107,13 +114,22 @@ public class ArtifactStore {
             statement.setInt(11, artifact.version());
             statement.executeUpdate();
         }
+        if (prepared.storedContent() != null) {
+            try (PreparedStatement statement = step.connection().prepareStatement(
+                    "INSERT INTO artifact_contents (artifact_id, content) VALUES (?, ?)")) {
+                statement.setString(1, artifact.artifactId());
+                statement.setBytes(2, prepared.storedContent());
+                statement.executeUpdate();
+            }
+        }
         step.append(EventType.ARTIFACT_CREATED, Actor.SYSTEM, new ArtifactCreatedPayload(artifact.artifactId(),
                 artifact.name(), artifact.size(), artifact.parts().size()));
     }
 
     /** Removes the file of an artifact whose metadata never committed. */
-    public Uni<Void> discard(Artifact artifact) {
-        if (artifact.isInline()) {
+    public Uni<Void> discard(PreparedArtifact prepared) {
+        Artifact artifact = prepared.artifact();
+        if (artifact.isInline() || root().isEmpty()) {
             return Uni.createFrom().voidItem();
         }
         return Uni.createFrom().<Void>item(() -> {
@@ -156,6 +172,11 @@ public class ArtifactStore {
         byte[] bytes;
         if (artifact.isInline()) {
             bytes = artifact.parts().get(0).content().getBytes(StandardCharsets.UTF_8);
+        } else if (root().isEmpty()) {
+            bytes = store.readNow(connection -> storedContent(connection, artifact.artifactId()));
+            if (bytes == null) {
+                throw new ArtifactCorruptedException(artifact.artifactId(), "its content is missing");
+            }
         } else {
             try {
                 bytes = Files.readAllBytes(fileOf(artifact.storageRef()));
@@ -173,10 +194,20 @@ public class ArtifactStore {
         return new ArtifactContent(bytes, artifact.mime(), artifact.hash());
     }
 
+    private static byte[] storedContent(Connection connection, String artifactId) throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement(
+                "SELECT content FROM artifact_contents WHERE artifact_id = ?")) {
+            statement.setString(1, artifactId);
+            try (ResultSet row = statement.executeQuery()) {
+                return row.next() ? row.getBytes(1) : null;
+            }
+        }
+    }
+
     /** Resolves a storage ref inside the artifacts directory; anything that escapes it is refused. */
     Path fileOf(String storageRef) {
-        Path root = root();
-        Path file = store.dataDir().resolve(storageRef).normalize();
+        Path root = root().orElseThrow(() -> new IllegalStateException("this store keeps no artifact files"));
+        Path file = root.getParent().resolve(storageRef).normalize();
         if (!file.startsWith(root)) {
             throw new IllegalArgumentException("storage ref escapes the artifacts directory: " + storageRef);
         }
@@ -190,8 +221,8 @@ public class ArtifactStore {
      * Blocking; for startup. Returns how many files were removed.
      */
     public int removeOrphanFiles(Instant writtenBefore) {
-        Path root = root();
-        if (!Files.isDirectory(root)) {
+        Path root = root().orElse(null);
+        if (root == null || !Files.isDirectory(root)) {
             return 0;
         }
         List<Path> candidates = new ArrayList<>();

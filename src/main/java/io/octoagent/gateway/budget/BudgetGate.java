@@ -1,6 +1,8 @@
 package io.octoagent.gateway.budget;
 
 import io.octoagent.gateway.event.BudgetExceededPayload;
+import io.octoagent.gateway.store.SqlDialect;
+import io.octoagent.gateway.store.Store;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
 import java.sql.SQLException;
@@ -13,9 +15,10 @@ import java.util.function.Consumer;
 /**
  * Decides, inside the transaction that will record MODEL_CALL_STARTED, whether a call fits every
  * budget that applies to it: its worst case on top of what each allowance has spent and holds
- * reserved must stay within the limit. The single writer runs these checks one at a time, and
- * the reservation is written by the same transaction, so concurrent calls can never jointly
- * overshoot. A call whose worst case is $0 is never refused.
+ * reserved must stay within the limit. Each allowance is locked before it is read (SQLite's
+ * single writer runs these checks one at a time anyway; on PostgreSQL, calls from every replica
+ * take turns), and the reservation is written by the same transaction, so concurrent calls can
+ * never jointly overshoot. A call whose worst case is $0 is never refused.
  */
 @ApplicationScoped
 public class BudgetGate {
@@ -23,11 +26,13 @@ public class BudgetGate {
     private final BudgetSettings settings;
     private final BudgetClock clock;
     private final BudgetMetrics metrics;
+    private final SqlDialect dialect;
 
-    public BudgetGate(BudgetSettings settings, BudgetClock clock, BudgetMetrics metrics) {
+    public BudgetGate(BudgetSettings settings, BudgetClock clock, BudgetMetrics metrics, Store store) {
         this.settings = settings;
         this.clock = clock;
         this.metrics = metrics;
+        this.dialect = store.dialect();
     }
 
     /** The budgets charged for a call of {@code call}, in configuration order. */
@@ -57,6 +62,8 @@ public class BudgetGate {
         List<Allowance> allowances = new ArrayList<>();
         for (Budget budget : budgets) {
             BudgetKey key = key(budget, call, now);
+            // Always in configuration order, so two calls sharing allowances never wait on each other in a cycle.
+            dialect.lock(connection, "budget:" + key.budget() + ":" + key.scopeValue() + ":" + key.periodStart());
             allowances.add(new Allowance(budget, key, BudgetProjection.usage(connection, key)));
         }
         Shortfall shortfall = shortfall(allowances, quote);

@@ -129,8 +129,8 @@ public final class BudgetProjection {
         try (PreparedStatement statement = connection.prepareStatement("INSERT INTO budget_usage"
                 + " (budget, scope_value, period_start, spent_nanos, reserved_nanos) VALUES (?, ?, ?, ?, ?)"
                 + " ON CONFLICT (budget, scope_value, period_start) DO UPDATE SET"
-                + " spent_nanos = spent_nanos + excluded.spent_nanos,"
-                + " reserved_nanos = reserved_nanos + excluded.reserved_nanos")) {
+                + " spent_nanos = budget_usage.spent_nanos + excluded.spent_nanos,"
+                + " reserved_nanos = budget_usage.reserved_nanos + excluded.reserved_nanos")) {
             bind(statement, key, 1);
             statement.setLong(4, spent);
             statement.setLong(5, reserved);

@@ -1,7 +1,7 @@
 package io.octoagent.gateway.budget;
 
 import io.octoagent.gateway.access.Caller;
-import io.octoagent.gateway.store.SqliteStore;
+import io.octoagent.gateway.store.Store;
 import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Vertx;
@@ -32,11 +32,11 @@ public class BudgetReport {
     private final BudgetSettings settings;
     private final BudgetClock clock;
     private final BudgetMetrics metrics;
-    private final SqliteStore store;
+    private final Store store;
     private final Vertx vertx;
     private long timer = -1;
 
-    public BudgetReport(BudgetSettings settings, BudgetClock clock, BudgetMetrics metrics, SqliteStore store,
+    public BudgetReport(BudgetSettings settings, BudgetClock clock, BudgetMetrics metrics, Store store,
                         Vertx vertx) {
         this.settings = settings;
         this.clock = clock;

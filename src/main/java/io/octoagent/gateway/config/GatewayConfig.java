@@ -3,6 +3,7 @@ package io.octoagent.gateway.config;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import io.smallrye.config.WithName;
+import io.smallrye.config.WithParentName;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -94,7 +95,15 @@ public interface GatewayConfig {
         String onExhausted();
     }
 
+    /** The PostgreSQL store's connection ({@code OCTOAGENT_DB_*}); read only when {@code OCTOAGENT_STORE=postgres}. */
+    Db db();
+
     interface Store {
+        /** {@code sqlite} (embedded, one process) or {@code postgres} (shared by replicas) ({@code OCTOAGENT_STORE}). */
+        @WithParentName
+        @WithDefault("sqlite")
+        String kind();
+
         /** Most write operations grouped into one transaction (one fsync). */
         @WithDefault("256")
         String maxBatch();
@@ -102,6 +111,24 @@ public interface GatewayConfig {
         /** Read-only connections used for queries. */
         @WithDefault("4")
         String readConnections();
+    }
+
+    interface Db {
+        /** {@code postgresql://host:port/db} (a {@code jdbc:postgresql://} URL works too) ({@code OCTOAGENT_DB_URL}). */
+        Optional<String> url();
+
+        /** ({@code OCTOAGENT_DB_USER}). */
+        Optional<String> user();
+
+        /** ({@code OCTOAGENT_DB_PASSWORD}); from a Secret, never logged. */
+        Optional<String> password();
+
+        /**
+         * How long a replica's claim on a task lasts unless renewed: after a replica dies, its
+         * tasks are taken over this long after its last renewal ({@code OCTOAGENT_DB_LEASE_TTL}).
+         */
+        @WithDefault("15s")
+        String leaseTtl();
     }
 
     interface Artifacts {

@@ -17,6 +17,8 @@ import java.time.Duration;
 public class ServiceSettings {
 
     private final GatewayConfig config;
+    private StoreKind storeKind;
+    private Duration leaseTtl;
     private int maxBatch;
     private int readConnections;
     private int inlineMaxBytes;
@@ -34,6 +36,12 @@ public class ServiceSettings {
 
     @PostConstruct
     void validate() {
+        storeKind = StoreKind.parse(config.store().kind());
+        if (storeKind == StoreKind.POSTGRES && config.db().url().filter(url -> !url.isBlank()).isEmpty()) {
+            throw new IllegalArgumentException("OCTOAGENT_STORE=postgres needs OCTOAGENT_DB_URL"
+                    + " (postgresql://host:port/database)");
+        }
+        leaseTtl = duration("OCTOAGENT_DB_LEASE_TTL", config.db().leaseTtl(), Duration.ofSeconds(1));
         maxBatch = (int) whole("OCTOAGENT_STORE_MAX_BATCH", config.store().maxBatch(), 1, 100_000);
         readConnections = (int) whole("OCTOAGENT_STORE_READ_CONNECTIONS", config.store().readConnections(), 1, 64);
         inlineMaxBytes = (int) whole("OCTOAGENT_ARTIFACTS_INLINE_MAX_BYTES", config.artifacts().inlineMaxBytes(), 0,
@@ -47,6 +55,15 @@ public class ServiceSettings {
         shutdownGrace = duration("OCTOAGENT_SHUTDOWN_GRACE", config.shutdown().grace(), Duration.ZERO);
         maxConcurrency = (int) whole("OCTOAGENT_LLM_MAX_CONCURRENCY", config.llm().maxConcurrency(), 1, 10_000);
         maxBacklog = (int) whole("OCTOAGENT_MAX_BACKLOG", config.maxBacklog(), 1, 10_000_000);
+    }
+
+    public StoreKind storeKind() {
+        return storeKind;
+    }
+
+    /** How long a replica's claim on a task lasts without renewal (postgres store). */
+    public Duration leaseTtl() {
+        return leaseTtl;
     }
 
     public int maxBatch() {

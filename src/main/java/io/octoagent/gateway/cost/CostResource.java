@@ -2,7 +2,7 @@ package io.octoagent.gateway.cost;
 
 import io.octoagent.gateway.access.Caller;
 import io.octoagent.gateway.common.Ulid;
-import io.octoagent.gateway.store.SqliteStore;
+import io.octoagent.gateway.store.Store;
 import io.octoagent.gateway.task.TaskService;
 import io.octoagent.gateway.web.ApiException;
 import io.quarkus.security.identity.SecurityIdentity;
@@ -25,11 +25,11 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 public class CostResource {
 
     private final CostStore costs;
-    private final SqliteStore store;
+    private final Store store;
     private final TaskService tasks;
     private final SecurityIdentity identity;
 
-    public CostResource(CostStore costs, SqliteStore store, TaskService tasks, SecurityIdentity identity) {
+    public CostResource(CostStore costs, Store store, TaskService tasks, SecurityIdentity identity) {
         this.costs = costs;
         this.store = store;
         this.tasks = tasks;

@@ -2,7 +2,8 @@ package io.octoagent.gateway.cost;
 
 import io.octoagent.gateway.common.Timestamps;
 import io.octoagent.gateway.provider.TokenUsage;
-import io.octoagent.gateway.store.SqliteStore;
+import io.octoagent.gateway.store.SqlDialect;
+import io.octoagent.gateway.store.Store;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.sql.Connection;
@@ -13,43 +14,48 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Spend read straight from MODEL_CALL_COMPLETED events with SQLite's JSON functions. Payloads
+ * Spend read straight from MODEL_CALL_COMPLETED events with the store's JSON functions. Payloads
  * written before the cost fields existed count with the same defaults the API serves them with.
  */
 @ApplicationScoped
 public class CostStore {
 
-    /** Per-call columns with the defaults of old payloads, and the task's owner and thread. */
-    private static final String CALLS = "SELECT e.task_id AS task_id, e.ts AS ts,"
-            + " COALESCE(json_extract(e.payload, '$.model_alias'), '') AS model_alias,"
-            + " COALESCE(json_extract(e.payload, '$.model_name'), '') AS model_name,"
-            + " COALESCE(json_extract(e.payload, '$.provider'), '') AS provider,"
-            + " COALESCE(json_extract(e.payload, '$.cost_usd'), 0.0) AS cost_usd,"
-            + " COALESCE(json_extract(e.payload, '$.cost_unavailable'), 0) AS cost_unavailable,"
-            + " COALESCE(json_extract(e.payload, '$.is_fallback'), 0) AS is_fallback,"
-            + " COALESCE(json_extract(e.payload, '$.token_usage.prompt_tokens'),"
-            + "          json_extract(e.payload, '$.token_usage.prompt'), 0) AS prompt_tokens,"
-            + " COALESCE(json_extract(e.payload, '$.token_usage.completion_tokens'),"
-            + "          json_extract(e.payload, '$.token_usage.completion'), 0) AS completion_tokens,"
-            + " COALESCE(json_extract(e.payload, '$.token_usage.total_tokens'),"
-            + "          json_extract(e.payload, '$.token_usage.total'), 0) AS total_tokens,"
-            + " t.sender_id AS owner, t.thread_id AS thread, substr(e.ts, 1, 10) AS day"
-            + " FROM events e JOIN tasks t ON t.task_id = e.task_id WHERE e.type = 'MODEL_CALL_COMPLETED'";
-
     private static final String SUMS = "COUNT(*), COALESCE(SUM(cost_usd), 0), COALESCE(SUM(prompt_tokens), 0),"
             + " COALESCE(SUM(completion_tokens), 0), COALESCE(SUM(total_tokens), 0), COALESCE(SUM(cost_unavailable), 0),"
             + " COALESCE(SUM(is_fallback), 0)";
 
-    private final SqliteStore store;
+    private final Store store;
+    /** Per-call columns with the defaults of old payloads, and the task's owner and thread. */
+    private final String calls;
 
-    public CostStore(SqliteStore store) {
+    public CostStore(Store store) {
         this.store = store;
+        this.calls = calls(store.dialect());
+    }
+
+    private static String calls(SqlDialect sql) {
+        String payload = "e.payload";
+        return "SELECT e.task_id AS task_id, e.ts AS ts,"
+                + " COALESCE(" + sql.jsonText(payload, "model_alias") + ", '') AS model_alias,"
+                + " COALESCE(" + sql.jsonText(payload, "model_name") + ", '') AS model_name,"
+                + " COALESCE(" + sql.jsonText(payload, "provider") + ", '') AS provider,"
+                + " COALESCE(" + sql.jsonNumber(payload, "cost_usd") + ", 0.0) AS cost_usd,"
+                + " COALESCE(" + sql.jsonFlag(payload, "cost_unavailable") + ", 0) AS cost_unavailable,"
+                + " COALESCE(" + sql.jsonFlag(payload, "is_fallback") + ", 0) AS is_fallback,"
+                + " COALESCE(" + sql.jsonNumber(payload, "token_usage", "prompt_tokens") + ","
+                + " " + sql.jsonNumber(payload, "token_usage", "prompt") + ", 0) AS prompt_tokens,"
+                + " COALESCE(" + sql.jsonNumber(payload, "token_usage", "completion_tokens") + ","
+                + " " + sql.jsonNumber(payload, "token_usage", "completion") + ", 0) AS completion_tokens,"
+                + " COALESCE(" + sql.jsonNumber(payload, "token_usage", "total_tokens") + ","
+                + " " + sql.jsonNumber(payload, "token_usage", "total") + ", 0) AS total_tokens,"
+                + " t.sender_id AS owner, t.thread_id AS thread, substr(e.ts, 1, 10) AS day"
+                + " FROM events e JOIN tasks t ON t.task_id = e.task_id WHERE e.type = 'MODEL_CALL_COMPLETED'";
     }
 
     public Uni<Spend> forTask(String taskId) {
         return store.read(connection -> {
             try (PreparedStatement statement = connection.prepareStatement(
-                    "SELECT " + SUMS + " FROM (" + CALLS + " AND e.task_id = ?)")) {
+                    "SELECT " + SUMS + " FROM (" + calls + " AND e.task_id = ?) AS calls")) {
                 statement.setString(1, taskId);
                 try (ResultSet row = statement.executeQuery()) {
                     row.next();
@@ -68,8 +74,8 @@ public class CostStore {
     }
 
     /** The calls {@code query} covers, as a sub-select; {@link #bind} fills its parameters. */
-    private static String calls(CostQuery query) {
-        StringBuilder sql = new StringBuilder(CALLS);
+    private String calls(CostQuery query) {
+        StringBuilder sql = new StringBuilder(calls);
         if (query.owner() != null) {
             sql.append(" AND t.sender_id = ?");
         }
@@ -96,19 +102,19 @@ public class CostStore {
         return statement;
     }
 
-    private static Spend total(Connection connection, CostQuery query) throws SQLException {
+    private Spend total(Connection connection, CostQuery query) throws SQLException {
         try (PreparedStatement statement = bind(connection.prepareStatement(
-                "SELECT " + SUMS + " FROM (" + calls(query) + ")"), query);
+                "SELECT " + SUMS + " FROM (" + calls(query) + ") AS calls"), query);
              ResultSet row = statement.executeQuery()) {
             row.next();
             return spend(row, 1);
         }
     }
 
-    private static List<CostSummary.Group> groups(Connection connection, CostQuery query) throws SQLException {
+    private List<CostSummary.Group> groups(Connection connection, CostQuery query) throws SQLException {
         List<CostSummary.Group> groups = new ArrayList<>();
         try (PreparedStatement statement = bind(connection.prepareStatement(
-                "SELECT model_alias, model_name, provider, " + SUMS + " FROM (" + calls(query) + ")"
+                "SELECT model_alias, model_name, provider, " + SUMS + " FROM (" + calls(query) + ") AS calls"
                         + " GROUP BY model_alias, model_name, provider ORDER BY 5 DESC, 1, 2, 3"), query);
              ResultSet row = statement.executeQuery()) {
             while (row.next()) {
@@ -119,12 +125,12 @@ public class CostStore {
         return groups;
     }
 
-    private static List<CostSummary.Bucket> buckets(Connection connection, CostQuery query) throws SQLException {
+    private List<CostSummary.Bucket> buckets(Connection connection, CostQuery query) throws SQLException {
         String column = query.groupBy().column;
         String order = query.groupBy() == CostQuery.GroupBy.DAY ? "1" : "3 DESC, 1";
         List<CostSummary.Bucket> buckets = new ArrayList<>();
         try (PreparedStatement statement = bind(connection.prepareStatement("SELECT " + column + ", " + SUMS
-                + " FROM (" + calls(query) + ") GROUP BY " + column + " ORDER BY " + order), query);
+                + " FROM (" + calls(query) + ") AS calls GROUP BY " + column + " ORDER BY " + order), query);
              ResultSet row = statement.executeQuery()) {
             while (row.next()) {
                 buckets.add(new CostSummary.Bucket(row.getString(1), spend(row, 2)));

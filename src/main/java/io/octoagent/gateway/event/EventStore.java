@@ -67,6 +67,18 @@ public class EventStore {
         }
     }
 
+    /** A task's events with {@code fromSeq <= task_seq <= toSeq}, in order. */
+    public List<Event> listBetween(Connection connection, String taskId, long fromSeq, long toSeq)
+            throws SQLException {
+        try (PreparedStatement statement = connection.prepareStatement("SELECT " + COLUMNS
+                + " FROM events WHERE task_id = ? AND task_seq BETWEEN ? AND ? ORDER BY task_seq")) {
+            statement.setString(1, taskId);
+            statement.setLong(2, fromSeq);
+            statement.setLong(3, toSeq);
+            return list(statement);
+        }
+    }
+
     public List<Event> listByTask(Connection connection, String taskId) throws SQLException {
         return listAfter(connection, taskId, 0);
     }

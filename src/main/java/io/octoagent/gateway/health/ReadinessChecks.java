@@ -41,9 +41,9 @@ public final class ReadinessChecks {
 
     @Readiness
     @Singleton
-    public static class Sqlite extends ProbeCheck {
-        public Sqlite(ReadinessProbe probe) {
-            super("sqlite", ReadinessProbe::sqlite, probe);
+    public static class Database extends ProbeCheck {
+        public Database(ReadinessProbe probe) {
+            super(probe.storeEngine(), ReadinessProbe::store, probe);
         }
     }
 

@@ -7,7 +7,7 @@ import io.octoagent.gateway.lifecycle.ServiceLifecycle;
 import io.octoagent.gateway.provider.LiteLlmClient;
 import io.octoagent.gateway.provider.ProviderSettings;
 import io.octoagent.gateway.provider.ProxyHealth;
-import io.octoagent.gateway.store.SqliteStore;
+import io.octoagent.gateway.store.Store;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,14 +30,17 @@ public class ReadinessProbe {
     public record Check(boolean up, Object value) {
     }
 
-    private final SqliteStore store;
+    /** The value of a check that does not apply here (no local files with a shared database). */
+    static final String SKIPPED = "skipped";
+
+    private final Store store;
     private final ArtifactStore artifacts;
     private final ServiceSettings settings;
     private final ProviderSettings provider;
     private final LiteLlmClient proxy;
     private final ServiceLifecycle lifecycle;
 
-    public ReadinessProbe(SqliteStore store, ArtifactStore artifacts, ServiceSettings settings, ProviderSettings provider,
+    public ReadinessProbe(Store store, ArtifactStore artifacts, ServiceSettings settings, ProviderSettings provider,
                           LiteLlmClient proxy, ServiceLifecycle lifecycle) {
         this.store = store;
         this.artifacts = artifacts;
@@ -47,8 +50,16 @@ public class ReadinessProbe {
         this.lifecycle = lifecycle;
     }
 
-    /** A real query against the store; DOWN while commits fail (e.g. a full disk), UP once one succeeds. */
-    public Uni<Check> sqlite() {
+    /** Which store the {@link #store()} check reports on: {@code sqlite} or {@code postgres}. */
+    public String storeEngine() {
+        return store.engine();
+    }
+
+    /**
+     * A real query against the store; DOWN while commits fail (a full disk, an unreachable
+     * database), UP once one succeeds again.
+     */
+    public Uni<Check> store() {
         if (!store.isOpen()) {
             return Uni.createFrom().item(new Check(false, "error: store closed"));
         }
@@ -58,7 +69,7 @@ public class ReadinessProbe {
         }
         return store.read(connection -> {
             try (Statement statement = connection.createStatement();
-                 ResultSet row = statement.executeQuery("SELECT COUNT(*) FROM (SELECT 1 FROM tasks LIMIT 1)")) {
+                 ResultSet row = statement.executeQuery("SELECT COUNT(*) FROM (SELECT 1 FROM tasks LIMIT 1) AS probe")) {
                 row.next();
                 return new Check(true, "ok");
             }
@@ -67,8 +78,11 @@ public class ReadinessProbe {
 
     /** The artifacts directory exists and takes a write: a probe file is written and removed. */
     public Uni<Check> artifactsDir() {
+        if (artifacts.root().isEmpty()) {
+            return Uni.createFrom().item(new Check(true, SKIPPED));
+        }
         return blocking(() -> {
-            Path root = artifacts.root();
+            Path root = artifacts.root().get();
             try {
                 PrivateFiles.createDirectories(root);
                 Path probe = Files.createTempFile(root, ".ready-", ".probe");
@@ -80,11 +94,14 @@ public class ReadinessProbe {
         });
     }
 
-    /** Free space of the data directory in MB, DOWN under the configured floor. */
+    /** Free space of the data directory in MB, DOWN under the configured floor (skipped without local files). */
     public Uni<Check> diskSpace() {
+        if (artifacts.root().isEmpty()) {
+            return Uni.createFrom().item(new Check(true, SKIPPED));
+        }
         return blocking(() -> {
             try {
-                long freeMb = Files.getFileStore(store.dataDir()).getUsableSpace() / (1024 * 1024);
+                long freeMb = Files.getFileStore(artifacts.root().get().getParent()).getUsableSpace() / (1024 * 1024);
                 return new Check(freeMb >= settings.minFreeDiskMb(), freeMb);
             } catch (IOException e) {
                 return new Check(false, -1L);

@@ -58,14 +58,14 @@ public class ReadyResource {
         Uni<ReadinessProbe.Check> proxy = profile.equals("core")
                 ? Uni.createFrom().item(new ReadinessProbe.Check(true, "skipped"))
                 : probe.litellmProxy();
-        return Uni.combine().all().unis(probe.sqlite(), probe.artifactsDir(), probe.diskSpace(), proxy)
-                .with((sqlite, artifactsDir, disk, litellm) -> {
+        return Uni.combine().all().unis(probe.store(), probe.artifactsDir(), probe.diskSpace(), proxy)
+                .with((store, artifactsDir, disk, litellm) -> {
                     Map<String, Object> checks = new LinkedHashMap<>();
-                    checks.put("sqlite", sqlite.value());
+                    checks.put(probe.storeEngine(), store.value());
                     checks.put("artifacts_dir", artifactsDir.value());
                     checks.put("disk_space_mb", disk.value());
                     checks.put("litellm_proxy", litellm.value());
-                    boolean ready = sqlite.up() && artifactsDir.up() && disk.up() && litellm.up()
+                    boolean ready = store.up() && artifactsDir.up() && disk.up() && litellm.up()
                             && (!profile.equals("full") || probe.accepting().up());
                     return Response.status(ready ? 200 : 503)
                             .entity(new Readiness(ready ? "ready" : "not_ready", profile, checks, new Work(

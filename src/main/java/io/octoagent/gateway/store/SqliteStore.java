@@ -4,22 +4,17 @@ import io.octoagent.gateway.common.PrivateFiles;
 import io.octoagent.gateway.config.GatewayConfig;
 import io.octoagent.gateway.config.ServiceSettings;
 import io.quarkus.logging.Log;
-import io.quarkus.runtime.Startup;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import jakarta.annotation.PostConstruct;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
+import jakarta.enterprise.inject.Typed;
 import java.io.IOException;
-import java.io.InputStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.sql.Connection;
 import java.sql.SQLException;
-import java.sql.Statement;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,8 +24,10 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import javax.sql.DataSource;
 import org.sqlite.JDBC;
 import org.sqlite.SQLiteConfig;
+import org.sqlite.SQLiteDataSource;
 
 /**
  * The embedded SQLite store: one file, WAL, {@code synchronous=FULL}, foreign keys on, in a data
@@ -40,9 +37,11 @@ import org.sqlite.SQLiteConfig;
  * itself from a failed commit). Reads run on worker threads over a small pool of read-only
  * connections (WAL readers never block the writer). Nothing here ever runs on a Vert.x event loop.
  */
-@Startup
 @ApplicationScoped
-public class SqliteStore {
+@Typed(SqliteStore.class)
+public class SqliteStore implements Store {
+
+    private static final SqlDialect DIALECT = new SqliteDialect();
 
     public static final String DB_FILE = "octoagent.db";
     private static final Duration PROBE_INTERVAL = Duration.ofSeconds(1);
@@ -83,9 +82,7 @@ public class SqliteStore {
         lock = DataDirectoryLock.acquire(dataDir);
         String url = "jdbc:sqlite:" + dataDir.resolve(DB_FILE);
         try {
-            try (Connection schema = connect(url, false)) {
-                applySchema(schema);
-            }
+            Migrations.migrateSqlite(dataSource(url));
             int readerCount = settings.readConnections();
             readers = new ArrayBlockingQueue<>(readerCount);
             for (int i = 0; i < readerCount; i++) {
@@ -94,7 +91,7 @@ public class SqliteStore {
             writer = new GroupCommitWriter(() -> connect(url, false), settings.maxBatch(),
                     commitListenerBeans.stream().toList(), PROBE_INTERVAL);
             writer.start();
-        } catch (IOException | SQLException e) {
+        } catch (SQLException | RuntimeException e) {
             lock.close();
             throw new StoreUnavailableException("cannot open the store in " + dataDir + ": " + e.getMessage(), e);
         }
@@ -107,63 +104,48 @@ public class SqliteStore {
         return dataDir;
     }
 
-    /** When this process opened the store: files written before then belong to an earlier run. */
+    @Override
     public Instant openedAt() {
         return openedAt;
     }
 
+    @Override
     public boolean isOpen() {
         return open;
     }
 
+    @Override
+    public SqlDialect dialect() {
+        return DIALECT;
+    }
+
+    @Override
+    public Optional<Path> artifactDirectory() {
+        return Optional.of(dataDir.resolve("artifacts"));
+    }
+
+    @Override
+    public String engine() {
+        return "sqlite";
+    }
+
     /** Why the last commit failed, or empty while commits succeed (readiness is DOWN meanwhile). */
+    @Override
     public Optional<String> writeFailure() {
         return open ? Optional.ofNullable(writer.failure()) : Optional.of("the store is closed");
     }
 
-    /**
-     * Runs {@code operation} in the next group commit; the Uni completes once it is durable, back
-     * on the caller's Vert.x context when there is one (so request logs keep their request id).
-     */
+    @Override
     public <T> Uni<T> write(WriteOperation<T> operation) {
-        return Uni.createFrom().emitter(emitter -> {
-            Context caller = Vertx.currentContext();
-            submit(operation).whenComplete((result, failure) -> deliver(caller, () -> {
-                if (failure != null) {
-                    emitter.fail(failure);
-                } else {
-                    emitter.complete(result);
-                }
-            }));
-        });
+        return CallerContext.await(() -> submit(operation), workers);
     }
 
-    /** Runs a query on a worker thread with a read-only connection; completes like {@link #write}. */
+    @Override
     public <T> Uni<T> read(ReadOperation<T> operation) {
-        return Uni.createFrom().emitter(emitter -> {
-            Context caller = Vertx.currentContext();
-            workers.execute(() -> {
-                T result;
-                try {
-                    result = readNow(operation);
-                } catch (RuntimeException e) {
-                    deliver(caller, () -> emitter.fail(e));
-                    return;
-                }
-                deliver(caller, () -> emitter.complete(result));
-            });
-        });
+        return CallerContext.await(() -> CompletableFuture.supplyAsync(() -> readNow(operation), workers), workers);
     }
 
-    private void deliver(Context caller, Runnable completion) {
-        if (caller != null) {
-            caller.runOnContext(ignored -> completion.run());
-        } else {
-            workers.execute(completion);
-        }
-    }
-
-    /** Blocking variant of {@link #read} for code already on a worker thread (startup, health). */
+    @Override
     public <T> T readNow(ReadOperation<T> operation) {
         if (!open) {
             throw new StoreUnavailableException("the store is closed");
@@ -218,28 +200,24 @@ public class SqliteStore {
     }
 
     private static Connection connect(String url, boolean readOnly) throws SQLException {
+        // Straight to the driver: DriverManager only sees drivers of the class loader that registered them.
+        return JDBC.createConnection(url, settings(readOnly).toProperties());
+    }
+
+    private static SQLiteConfig settings(boolean readOnly) {
         SQLiteConfig sqlite = new SQLiteConfig();
         sqlite.setJournalMode(SQLiteConfig.JournalMode.WAL);
         sqlite.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         sqlite.enforceForeignKeys(true);
         sqlite.setBusyTimeout(5000);
         sqlite.setReadOnly(readOnly);
-        // Straight to the driver: DriverManager only sees drivers of the class loader that registered them.
-        return JDBC.createConnection(url, sqlite.toProperties());
+        return sqlite;
     }
 
-    private static void applySchema(Connection connection) throws SQLException, IOException {
-        String schema;
-        try (InputStream in = SqliteStore.class.getResourceAsStream("/db/schema.sql")) {
-            if (in == null) {
-                throw new IOException("db/schema.sql is missing from the application");
-            }
-            schema = new String(in.readAllBytes(), StandardCharsets.UTF_8);
-        }
-        try (Statement statement = connection.createStatement()) {
-            for (String sql : SchemaScript.statements(schema)) {
-                statement.execute(sql);
-            }
-        }
+    /** The migrations' connection: the same settings as the writer's. */
+    private static DataSource dataSource(String url) {
+        SQLiteDataSource dataSource = new SQLiteDataSource(settings(false));
+        dataSource.setUrl(url);
+        return dataSource;
     }
 }

@@ -14,7 +14,8 @@ public final class WriteContext {
     private final Connection connection;
     private final List<Runnable> afterCommit = new ArrayList<>();
 
-    WriteContext(Connection connection) {
+    /** For store engines: the context of one transaction on {@code connection}. */
+    public WriteContext(Connection connection) {
         this.connection = connection;
     }
 
@@ -27,7 +28,8 @@ public final class WriteContext {
         afterCommit.add(action);
     }
 
-    List<Runnable> afterCommitActions() {
+    /** For store engines: what to run once the transaction committed, in registration order. */
+    public List<Runnable> afterCommitActions() {
         return afterCommit;
     }
 }

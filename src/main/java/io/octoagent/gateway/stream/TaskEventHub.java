@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 @ApplicationScoped
 public class TaskEventHub {
 
-    /** Receives a task's events in commit order; must not block (it runs on the store's writer). */
+    /** Receives a task's events in commit order; must not block (it runs on the store's writer or event listener). */
     @FunctionalInterface
     public interface Listener {
         void onEvents(List<Event> events);
@@ -55,6 +55,11 @@ public class TaskEventHub {
     public int subscriberCount(String taskId) {
         Set<Listener> set = listeners.get(taskId);
         return set == null ? 0 : set.size();
+    }
+
+    /** The tasks that have live subscribers now. */
+    public Set<String> subscribedTasks() {
+        return Set.copyOf(listeners.keySet());
     }
 
     /** Live subscribers of all tasks. */

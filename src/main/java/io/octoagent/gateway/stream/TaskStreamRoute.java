@@ -8,7 +8,7 @@ import io.octoagent.gateway.common.Ulid;
 import io.octoagent.gateway.config.ServiceSettings;
 import io.octoagent.gateway.event.Event;
 import io.octoagent.gateway.event.EventStore;
-import io.octoagent.gateway.store.SqliteStore;
+import io.octoagent.gateway.store.Store;
 import io.octoagent.gateway.task.Task;
 import io.octoagent.gateway.task.TaskStore;
 import io.octoagent.gateway.web.ApiError;
@@ -34,7 +34,7 @@ public class TaskStreamRoute {
 
     public static final String PATH = "/api/stream/task/:task_id";
 
-    private final SqliteStore store;
+    private final Store store;
     private final TaskStore tasks;
     private final EventStore events;
     private final TaskEventHub hub;
@@ -43,7 +43,7 @@ public class TaskStreamRoute {
     private final Vertx vertx;
     private final AtomicInteger openStreams = new AtomicInteger();
 
-    public TaskStreamRoute(SqliteStore store, TaskStore tasks, EventStore events, TaskEventHub hub,
+    public TaskStreamRoute(Store store, TaskStore tasks, EventStore events, TaskEventHub hub,
                            ObjectMapper mapper, ServiceSettings settings, Vertx vertx) {
         this.store = store;
         this.tasks = tasks;

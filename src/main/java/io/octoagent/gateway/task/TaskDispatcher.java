@@ -6,6 +6,7 @@ import io.smallrye.mutiny.subscription.Cancellable;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -25,6 +26,7 @@ import java.util.concurrent.TimeUnit;
 public class TaskDispatcher implements TaskIntake {
 
     private final TaskPipeline pipeline;
+    private final TaskLeases leases;
     private final int maxConcurrency;
     private final int maxBacklog;
 
@@ -34,8 +36,9 @@ public class TaskDispatcher implements TaskIntake {
     private final DrainRate drained = new DrainRate();
     private boolean dispatching = true;
 
-    public TaskDispatcher(TaskPipeline pipeline, ServiceSettings settings) {
+    public TaskDispatcher(TaskPipeline pipeline, TaskLeases leases, ServiceSettings settings) {
         this.pipeline = pipeline;
+        this.leases = leases;
         this.maxConcurrency = settings.maxConcurrency();
         this.maxBacklog = settings.maxBacklog();
     }
@@ -85,9 +88,16 @@ public class TaskDispatcher implements TaskIntake {
         }
     }
 
-    /** Starts no further task (a graceful shutdown): the waiting ones stay CREATED for the next start. */
-    public synchronized void stopDispatching() {
+    /**
+     * Starts no further task (a graceful shutdown): the waiting ones stay CREATED for the next
+     * start, or for another replica; their ids are returned, and this process no longer holds them.
+     */
+    public synchronized List<String> stopDispatching() {
         dispatching = false;
+        List<String> left = waiting.stream().map(Queued::taskId).toList();
+        waiting.clear();
+        waitingIds.clear();
+        return left;
     }
 
     /**
@@ -124,6 +134,18 @@ public class TaskDispatcher implements TaskIntake {
         return waiting.size();
     }
 
+    /** Every task this process holds: waiting or running. */
+    public synchronized List<String> heldTaskIds() {
+        List<String> held = new ArrayList<>(waitingIds);
+        held.addAll(running.keySet());
+        return held;
+    }
+
+    /** How many more tasks this process can take without queueing: free slots under the concurrency limit. */
+    public synchronized int room() {
+        return dispatching ? Math.max(0, maxConcurrency - running.size() - waiting.size()) : 0;
+    }
+
     /** Tasks being processed right now. */
     public synchronized int inflight() {
         return running.size();
@@ -157,6 +179,7 @@ public class TaskDispatcher implements TaskIntake {
         synchronized (this) {
             running.remove(run.taskId, run);
         }
+        leases.release(List.of(run.taskId));
         drained.count();
         dispatch();
     }

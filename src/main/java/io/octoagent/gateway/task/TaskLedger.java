@@ -10,9 +10,9 @@ import io.octoagent.gateway.event.EventStore;
 import io.octoagent.gateway.event.EventType;
 import io.octoagent.gateway.event.TaskCreatedPayload;
 import io.octoagent.gateway.event.UserMessagePayload;
-import io.octoagent.gateway.store.SqliteStore;
+import io.octoagent.gateway.store.Store;
 import io.octoagent.gateway.store.WriteContext;
-import io.octoagent.gateway.stream.TaskEventHub;
+import io.octoagent.gateway.stream.LiveEvents;
 import io.octoagent.gateway.tracing.TaskTracing;
 import io.smallrye.mutiny.Uni;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -30,17 +30,20 @@ import java.util.Optional;
 @ApplicationScoped
 public class TaskLedger {
 
-    private final SqliteStore store;
+    private final Store store;
     private final EventStore events;
     private final TaskStore tasks;
-    private final TaskEventHub hub;
+    private final LiveEvents live;
+    private final TaskLeases leases;
     private final ObjectMapper mapper;
 
-    public TaskLedger(SqliteStore store, EventStore events, TaskStore tasks, TaskEventHub hub, ObjectMapper mapper) {
+    public TaskLedger(Store store, EventStore events, TaskStore tasks, LiveEvents live, TaskLeases leases,
+                      ObjectMapper mapper) {
         this.store = store;
         this.events = events;
         this.tasks = tasks;
-        this.hub = hub;
+        this.live = live;
+        this.leases = leases;
         this.mapper = mapper;
     }
 
@@ -52,8 +55,10 @@ public class TaskLedger {
 
     /**
      * Creates the task with its TASK_CREATED and USER_MESSAGE events, or returns the task an
-     * earlier request with the same idempotency key created. The single writer serialises the
-     * check and the insert, so concurrent requests with one key create exactly one task.
+     * earlier request with the same idempotency key created. The store serialises the check and
+     * the insert (SQLite's single writer; PostgreSQL refuses the second insert of a key and the
+     * write runs again, finding the first), so concurrent requests with one key — to one replica
+     * or several — create exactly one task, held by the replica that created it.
      * A new task is admitted by {@code intake} inside the transaction and handed to it once the
      * transaction commits: its processing starts from the commit, whatever happens to the caller.
      */
@@ -87,16 +92,38 @@ public class TaskLedger {
                     request.modelAlias(), request.senderName()));
             tasks.insertKey(context.connection(), request.senderId(), request.idempotencyKey(), taskId);
             step.append(EventType.USER_MESSAGE, Actor.USER, UserMessagePayload.of(request.text()));
+            leases.acquireNew(context.connection(), taskId);
+            live.announce(context, step.appended());
             return new Submission(tasks.find(context.connection(), taskId).orElseThrow(), true);
         });
     }
 
     /**
-     * Runs {@code body} as one transaction on a task that has not reached a terminal state.
+     * Runs {@code body} as one transaction on a task that has not reached a terminal state. The
+     * task's row is locked first: steps on one task (from any replica) run one after the other.
      * Fails with {@link TaskNotActiveException} otherwise: nothing is written after CANCELLED.
      */
     public <T> Uni<T> step(String taskId, StepBody<T> body) {
-        return store.write(context -> body.apply(activeStep(context, taskId)));
+        return store.write(context -> announced(activeStep(context, taskId), body));
+    }
+
+    /**
+     * A step of the task's worker: like {@link #step}, but only while this process holds the
+     * task's lease ({@link LeaseLostException} otherwise), so a replica that lost a task to
+     * another never writes to it again.
+     */
+    public <T> Uni<T> workerStep(String taskId, StepBody<T> body) {
+        return store.write(context -> {
+            TaskStep step = activeStep(context, taskId);
+            leases.confirm(context.connection(), taskId);
+            return announced(step, body);
+        });
+    }
+
+    private <T> T announced(TaskStep step, StepBody<T> body) throws SQLException {
+        T result = body.apply(step);
+        live.announce(step.context(), step.appended());
+        return result;
     }
 
     /** Moves a task to {@code to} in its own transaction. */
@@ -107,8 +134,8 @@ public class TaskLedger {
     /** Wipes the task and budget projections and folds every event into them again, in one transaction. */
     public Uni<Integer> rebuildProjection() {
         return store.write(context -> {
+            store.dialect().deferForeignKeys(context.connection());
             try (Statement statement = context.connection().createStatement()) {
-                statement.execute("PRAGMA defer_foreign_keys = ON");
                 statement.execute("DELETE FROM tasks");
             }
             BudgetProjection.wipe(context.connection());
@@ -123,7 +150,7 @@ public class TaskLedger {
 
     private TaskStep activeStep(WriteContext context, String taskId) throws SQLException {
         try (PreparedStatement statement = context.connection().prepareStatement(
-                "SELECT status, trace_id, latest_event_id FROM tasks WHERE task_id = ?")) {
+                "SELECT status, trace_id, latest_event_id FROM tasks WHERE task_id = ?" + store.dialect().forUpdate())) {
             statement.setString(1, taskId);
             try (ResultSet row = statement.executeQuery()) {
                 if (!row.next()) {
@@ -140,6 +167,6 @@ public class TaskLedger {
 
     private TaskStep newStep(WriteContext context, String taskId, String traceId, TaskStatus status,
                              String lastEventId) {
-        return new TaskStep(context, events, mapper, taskId, traceId, status, lastEventId, hub::publish);
+        return new TaskStep(context, events, mapper, taskId, traceId, status, lastEventId);
     }
 }

@@ -9,6 +9,12 @@ public class TaskNotActiveException extends RuntimeException {
         this.status = status;
     }
 
+    /** Not for a state: the task is still active, but not this process's to write (see {@link LeaseLostException}). */
+    protected TaskNotActiveException(String message) {
+        super(message);
+        this.status = null;
+    }
+
     public TaskStatus status() {
         return status;
     }

@@ -28,7 +28,7 @@ import io.octoagent.gateway.provider.LlmService;
 import io.octoagent.gateway.provider.ModelCallException;
 import io.octoagent.gateway.provider.ModelCallResult;
 import io.octoagent.gateway.provider.ProxyRoute;
-import io.octoagent.gateway.store.SqliteStore;
+import io.octoagent.gateway.store.Store;
 import io.octoagent.gateway.store.StoreUnavailableException;
 import io.octoagent.gateway.tracing.TaskTracing;
 import io.opentelemetry.api.trace.SpanKind;
@@ -50,7 +50,8 @@ import java.util.stream.Collectors;
  * Runs a task after it was acknowledged: CREATED → RUNNING, the request stored as an artifact,
  * the model called, the answer stored, RUNNING → SUCCEEDED (or FAILED). Each step is one
  * transaction; a cancelled task refuses further steps, and cancelling the returned work also
- * stops the call. When a task runs is the {@link TaskDispatcher}'s decision.
+ * stops the call. Every step also confirms this process still holds the task's lease. When a
+ * task runs is the {@link TaskDispatcher}'s decision.
  */
 @ApplicationScoped
 public class TaskPipeline {
@@ -60,7 +61,7 @@ public class TaskPipeline {
     private static final Duration FIRST_STEP_BACKOFF = Duration.ofMillis(100);
     private static final Duration MAX_STEP_BACKOFF = Duration.ofSeconds(5);
 
-    private final SqliteStore store;
+    private final Store store;
     private final TaskStore tasks;
     private final EventStore events;
     private final TaskLedger ledger;
@@ -72,7 +73,7 @@ public class TaskPipeline {
     private final BudgetGate budgets;
     private final CallPricing pricingOf;
 
-    public TaskPipeline(SqliteStore store, TaskStore tasks, EventStore events, TaskLedger ledger,
+    public TaskPipeline(Store store, TaskStore tasks, EventStore events, TaskLedger ledger,
                         ArtifactStore artifacts, LlmService llm, ObjectMapper mapper, TaskMetrics metrics,
                         TaskTracing tracing, BudgetGate budgets, CallPricing pricingOf) {
         this.store = store;
@@ -118,8 +119,8 @@ public class TaskPipeline {
 
     private Uni<Void> run(Loaded loaded, Context trace) {
         String taskId = loaded.task().taskId();
-        return step("start", trace, () -> ledger.transition(taskId, TaskStatus.RUNNING, "processing started",
-                        Actor.KERNEL))
+        return step("start", trace, () -> ledger.workerStep(taskId, step -> step.transition(
+                        TaskStatus.RUNNING, "processing started", Actor.KERNEL)))
                 .map(started -> newRun(loaded, started.traceId(), trace))
                 .chain(this::callModel)
                 .onFailure(TaskNotActiveException.class).recoverWithNull();
@@ -127,7 +128,7 @@ public class TaskPipeline {
 
     private Uni<Void> resumeRunning(Loaded loaded, Context trace) {
         String taskId = loaded.task().taskId();
-        return step("resume", trace, () -> ledger.step(taskId, step -> {
+        return step("resume", trace, () -> ledger.workerStep(taskId, step -> {
                     closeInterruptedCall(step, loaded.input());
                     return newRun(loaded, step.traceId(), trace);
                 }))
@@ -217,8 +218,9 @@ public class TaskPipeline {
                 "model_alias", run.modelAlias(), "runtime_group", run.runtimeGroup(), "messages", run.messages()));
         return artifacts.prepare(run.taskId(), REQUEST_ARTIFACT, "messages sent to the model", "json",
                         "application/json", requestJson)
-                .chain(artifact -> ledger.step(run.taskId(), step -> {
-                    artifacts.record(step, artifact);
+                .chain(prepared -> ledger.workerStep(run.taskId(), step -> {
+                    artifacts.record(step, prepared);
+                    Artifact artifact = prepared.artifact();
                     Admission admission = budgets.admit(step.connection(), step::afterCommit, run.facts(),
                             run.modelAlias(), quotes.requested(), quotes.downgrades());
                     if (!admission.allowed()) {
@@ -235,19 +237,20 @@ public class TaskPipeline {
                             admission.reservations(), admission.downgradedBy(), admission.downgradedFrom(),
                             admission.unpricedAllowed() ? "allowed" : null));
                     return admission;
-                }).onFailure().call(() -> artifacts.discard(artifact)));
+                }).onFailure().call(() -> artifacts.discard(prepared)));
     }
 
     private Uni<Event> recordAnswer(TaskRun run, ModelCallResult result) {
         ResponseSummary summary = ResponseSummary.of(result.content());
         return artifacts.prepare(run.taskId(), RESPONSE_ARTIFACT, "the model's answer", "text", "text/plain",
                         result.content())
-                .chain(artifact -> ledger.step(run.taskId(), step -> {
-                    artifacts.record(step, artifact);
+                .chain(prepared -> ledger.workerStep(run.taskId(), step -> {
+                    artifacts.record(step, prepared);
+                    Artifact artifact = prepared.artifact();
                     step.append(EventType.MODEL_CALL_COMPLETED, Actor.WORKER, completedPayload(result, summary,
                             artifact, run.runtimeGroup()));
                     return step.transition(TaskStatus.SUCCEEDED, "model call completed", Actor.KERNEL);
-                }).onFailure().call(() -> artifacts.discard(artifact)))
+                }).onFailure().call(() -> artifacts.discard(prepared)))
                 .invoke(() -> metrics.finished(TaskStatus.SUCCEEDED, run.elapsed()))
                 .invoke(() -> TaskLog.info(run.taskId(), run.traceId(),
                         "Task succeeded: model=%s provider=%s cost_usd=%s fallback=%s", result.modelName(),
@@ -260,7 +263,7 @@ public class TaskPipeline {
         }
         ModelCallFailedPayload payload = failedPayload(run, failure, elapsedMs);
         TaskLog.warn(run.taskId(), run.traceId(), "Model call failed: %s", payload.errorMessage());
-        return ledger.step(run.taskId(), step -> {
+        return ledger.workerStep(run.taskId(), step -> {
             step.append(EventType.MODEL_CALL_FAILED, Actor.WORKER, payload);
             return step.transition(TaskStatus.FAILED, "model call failed: " + payload.errorMessage(), Actor.KERNEL);
         }).invoke(() -> metrics.finished(TaskStatus.FAILED, run.elapsed()));
@@ -269,7 +272,7 @@ public class TaskPipeline {
     /** Last resort for failures outside the model call (e.g. the disk): fail the task visibly. */
     private Uni<Void> failUnexpectedly(TaskRun run, Throwable failure) {
         Log.errorf(failure, "Task %s stopped by an unexpected failure", run.taskId());
-        return ledger.step(run.taskId(), step -> {
+        return ledger.workerStep(run.taskId(), step -> {
                     step.append(EventType.ERROR, Actor.SYSTEM, new ErrorPayload("system",
                             failure.getClass().getSimpleName() + ": " + failure.getMessage(), true,
                             "resubmit the task; details are in the service log"));

@@ -6,7 +6,7 @@ import io.octoagent.gateway.common.Ulid;
 import io.octoagent.gateway.event.Actor;
 import io.octoagent.gateway.event.EventStore;
 import io.octoagent.gateway.metrics.TaskMetrics;
-import io.octoagent.gateway.store.SqliteStore;
+import io.octoagent.gateway.store.Store;
 import io.octoagent.gateway.web.ApiException;
 import io.quarkus.logging.Log;
 import io.smallrye.mutiny.Uni;
@@ -22,7 +22,7 @@ public class TaskService {
     public static final int DEFAULT_PAGE = 50;
     public static final int MAX_PAGE = 500;
 
-    private final SqliteStore store;
+    private final Store store;
     private final TaskStore tasks;
     private final EventStore events;
     private final ArtifactStore artifacts;
@@ -31,7 +31,7 @@ public class TaskService {
     private final SubmitMessageValidator validator;
     private final TaskMetrics metrics;
 
-    public TaskService(SqliteStore store, TaskStore tasks, EventStore events, ArtifactStore artifacts,
+    public TaskService(Store store, TaskStore tasks, EventStore events, ArtifactStore artifacts,
                        TaskLedger ledger, TaskDispatcher dispatcher, SubmitMessageValidator validator, TaskMetrics metrics) {
         this.store = store;
         this.tasks = tasks;

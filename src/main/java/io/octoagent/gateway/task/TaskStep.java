@@ -16,11 +16,10 @@ import java.sql.SQLException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ThreadLocalRandom;
-import java.util.function.Consumer;
 
 /**
  * One step of a task inside a write transaction: appends events (each one also folded into the
- * task and budget projections) and publishes them to live subscribers once the transaction commits.
+ * task and budget projections); {@link TaskLedger} announces them to live subscribers.
  */
 public final class TaskStep {
 
@@ -34,7 +33,7 @@ public final class TaskStep {
     private final List<Event> appended = new ArrayList<>();
 
     TaskStep(WriteContext context, EventStore events, ObjectMapper mapper, String taskId, String traceId,
-             TaskStatus status, String lastEventId, Consumer<List<Event>> publisher) {
+             TaskStatus status, String lastEventId) {
         this.context = context;
         this.events = events;
         this.mapper = mapper;
@@ -42,7 +41,15 @@ public final class TaskStep {
         this.traceId = traceId;
         this.status = status;
         this.lastEventId = lastEventId;
-        context.afterCommit(() -> publisher.accept(appended));
+    }
+
+    /** The events this step appended so far, in order. */
+    List<Event> appended() {
+        return appended;
+    }
+
+    WriteContext context() {
+        return context;
     }
 
     public String taskId() {

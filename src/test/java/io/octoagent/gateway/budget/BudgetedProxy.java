@@ -22,13 +22,13 @@ import java.util.stream.IntStream;
  */
 public class BudgetedProxy extends LiteLlmProxyStub {
 
-    static final String PROMPT = "budget proof";
+    public static final String PROMPT = "budget proof";
     static final String DATA_DIR = "target/test-data-budgets";
-    static final int MAX_TOKENS = 1000;
+    public static final int MAX_TOKENS = 1000;
     static final int REPEATS = 20;
     static final int N = 5;
     /** Worst cases of one call of PROMPT, in nano-dollars: by the bound CallPricing states. */
-    static final long CHEAP_WORST = worst("1.5e-07", "6e-07");
+    public static final long CHEAP_WORST = worst("1.5e-07", "6e-07");
     static final long FALLBACK_WORST = worst("8e-07", "4e-06");
     static final long DOWNGRADE_LIMIT = 3 * FALLBACK_WORST + 4 * CHEAP_WORST;
 
@@ -38,7 +38,7 @@ public class BudgetedProxy extends LiteLlmProxyStub {
                 .add(new BigDecimal(output).multiply(BigDecimal.valueOf(MAX_TOKENS))));
     }
 
-    static String usd(long nanos) {
+    public static String usd(long nanos) {
         return BigDecimal.valueOf(nanos).movePointLeft(9).toPlainString();
     }
 

@@ -2,6 +2,7 @@ package io.octoagent.gateway.deploy;
 
 import io.octoagent.gateway.config.GatewayConfig;
 import io.smallrye.config.WithName;
+import io.smallrye.config.WithParentName;
 import java.lang.reflect.Method;
 import java.util.List;
 import java.util.Locale;
@@ -37,7 +38,8 @@ final class ConfiguredVariables {
             }
             WithName renamed = method.getAnnotation(WithName.class);
             String property = renamed != null ? renamed.value() : kebab(method.getName());
-            String variable = prefix + "_" + property.toUpperCase(Locale.ROOT).replace('-', '_');
+            String variable = method.isAnnotationPresent(WithParentName.class) ? prefix
+                    : prefix + "_" + property.toUpperCase(Locale.ROOT).replace('-', '_');
             Class<?> type = method.getReturnType();
             if (Map.class.isAssignableFrom(type) || List.class.isAssignableFrom(type)) {
                 continue; // the alias registry and budgets: structured, set in application.yaml (or a file)

@@ -13,11 +13,14 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Base64;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -57,6 +60,16 @@ class DeploymentFilesTest {
 
     /** Quarkus's Prometheus endpoint (not moved in application.yaml, which a test checks). */
     private static final String METRICS_PATH = "/q/metrics";
+
+    private static final String KUBERNETES_BASE = "deploy/kubernetes";
+
+    /**
+     * The overlay running several replicas on a shared PostgreSQL database. A sibling of the base,
+     * not below it: kustomize refuses a base whose directory contains the overlay.
+     */
+    private static final String POSTGRES_OVERLAY = "deploy/kubernetes-postgres";
+
+    private static final Set<String> DB_CONNECTION_VARIABLES = Set.of("OCTOAGENT_DB_URL", "OCTOAGENT_DB_USER", "OCTOAGENT_DB_PASSWORD");
 
     private static int appHttpPort() {
         Map<String, Object> yaml = loadOne("src/main/resources/application.yaml");
@@ -553,6 +566,177 @@ class DeploymentFilesTest {
         assertEquals("http", port.get("targetPort"), "Service targetPort");
     }
 
+    @Test
+    void theRendererBuildsTheBaseAsCommitted() {
+        List<Map<String, Object>> base = render(KUBERNETES_BASE);
+        for (String file : List.of("configmap.yaml", "pvc.yaml", "deployment.yaml", "service.yaml")) {
+            Map<String, Object> committed = loadOne(KUBERNETES_BASE + "/" + file);
+            assertEquals(committed, renderedResource(base, string(committed.get("kind"), file)), "rendered " + file);
+        }
+        Map<String, Object> secret = renderedResource(base, "Secret", "octoagent-gateway");
+        assertEquals(parseEnvFile(KUBERNETES_BASE + "/gateway-secret.env.example").keySet(),
+                map(secret.get("data"), "Secret data").keySet(), "the generated Secret's keys");
+        assertEquals(5, base.size(), "the base builds its four files and the Secret: " + base.stream().map(KustomizeRenderer::id).toList());
+    }
+
+    // ---------------------------------------------------------------- Kubernetes: the PostgreSQL overlay
+
+    @Test
+    void postgresOverlayBuildsOnTheBaseWithoutAVolumeClaim() {
+        Path overlayDir = BASE.resolve(POSTGRES_OVERLAY);
+        List<Path> resources = strings(loadOne(POSTGRES_OVERLAY + "/kustomization.yaml").get("resources"), "overlay resources")
+                .stream().map(r -> overlayDir.resolve(r).normalize()).collect(Collectors.toList());
+        assertTrue(resources.contains(BASE.resolve(KUBERNETES_BASE)), "the overlay should build on the base " + KUBERNETES_BASE + ": " + resources);
+
+        List<Map<String, Object>> overlay = postgresRender();
+        assertTrue(overlay.stream().noneMatch(r -> "PersistentVolumeClaim".equals(r.get("kind"))),
+                "the replicas share no volume; the overlay still creates a PersistentVolumeClaim");
+        Map<String, Map<String, Object>> volumes = new LinkedHashMap<>();
+        for (Object volume : list(renderedPodSpec(overlay).get("volumes"), "pod volumes")) {
+            Map<String, Object> v = map(volume, "pod volumes[]");
+            assertFalse(v.containsKey("persistentVolumeClaim"), "pod volume " + v.get("name") + " still uses a claim: " + v);
+            volumes.put(string(v.get("name"), "volumes[].name"), v);
+        }
+        Map<String, String> mounts = new LinkedHashMap<>();
+        for (Object mount : list(renderedContainer(overlay).get("volumeMounts"), "volumeMounts")) {
+            Map<String, Object> m = map(mount, "volumeMounts[]");
+            assertTrue(volumes.containsKey(m.get("name")), "volumeMount " + m + " names no pod volume " + volumes.keySet());
+            mounts.put(string(m.get("mountPath"), "mountPath"), string(m.get("name"), "volumeMounts[].name"));
+        }
+        // The root filesystem is read-only: the data directory the app is given stays a writable (scratch) mount.
+        String dataDir = value(effectiveEnvironment(overlay), "OCTOAGENT_DATA_DIR");
+        assertTrue(mounts.containsKey(dataDir), "nothing is mounted at OCTOAGENT_DATA_DIR " + dataDir + ": " + mounts);
+        assertTrue(volumes.get(mounts.get(dataDir)).containsKey("emptyDir"),
+                "the volume at " + dataDir + " should be an emptyDir: " + volumes.get(mounts.get(dataDir)));
+    }
+
+    @Test
+    void postgresOverlayRunsThreeReplicasThatRollWithoutLosingCapacity() {
+        Map<String, Object> spec = map(renderedResource(postgresRender(), "Deployment").get("spec"), "Deployment.spec");
+        assertEquals(3, spec.get("replicas"), "overlay Deployment replicas");
+        Map<String, Object> strategy = map(spec.get("strategy"), "Deployment.spec.strategy");
+        assertEquals("RollingUpdate", strategy.get("type"), "overlay strategy (replicas share the database, pods may overlap)");
+        Map<String, Object> rolling = map(strategy.get("rollingUpdate"), "strategy.rollingUpdate");
+        assertEquals(0, rolling.get("maxUnavailable"), "a rollout should start a new pod before it stops an old one");
+        assertTrue(rolling.get("maxSurge") instanceof Integer surge && surge >= 1,
+                "with maxUnavailable 0, maxSurge must be at least 1 or the rollout never moves: " + rolling);
+    }
+
+    @Test
+    void postgresOverlayDisruptionBudgetSelectsTheGatewayAndLetsOnePodGo() {
+        List<Map<String, Object>> overlay = postgresRender();
+        Map<String, Object> deploymentSpec = map(renderedResource(overlay, "Deployment").get("spec"), "Deployment.spec");
+        int replicas = (Integer) deploymentSpec.get("replicas");
+        Map<String, Object> podLabels = map(map(map(deploymentSpec.get("template"), "template").get("metadata"),
+                "template.metadata").get("labels"), "pod labels");
+
+        Map<String, Object> budget = renderedResource(overlay, "PodDisruptionBudget");
+        assertEquals("policy/v1", budget.get("apiVersion"), "PodDisruptionBudget apiVersion");
+        Map<String, Object> spec = map(budget.get("spec"), "PodDisruptionBudget.spec");
+        Map<String, Object> selector = map(spec.get("selector"), "PodDisruptionBudget selector");
+        assertFalse(selector.containsKey("matchExpressions"), "select the pods by matchLabels only: " + selector);
+        Map<String, Object> matchLabels = map(selector.get("matchLabels"), "PodDisruptionBudget matchLabels");
+        assertFalse(matchLabels.isEmpty(), "an empty selector matches every pod of the namespace");
+        assertTrue(podLabels.entrySet().containsAll(matchLabels.entrySet()),
+                "the budget's selector " + matchLabels + " does not select the gateway's pods " + podLabels);
+
+        int allowed = allowedDisruptions(spec, replicas);
+        assertTrue(allowed >= 1, "at " + replicas + " replicas the budget allows no eviction; node drains would hang: " + spec);
+        assertTrue(allowed < replicas, "at " + replicas + " replicas the budget lets every pod go: " + spec);
+    }
+
+    @Test
+    void postgresOverlaySelectsThePostgresStoreAndTakesTheConnectionFromTheGeneratedSecret() {
+        List<Map<String, Object>> overlay = postgresRender();
+        Map<String, EnvSource> environment = effectiveEnvironment(overlay);
+        assertEquals("postgres", value(environment, "OCTOAGENT_STORE"), "OCTOAGENT_STORE in the overlay's container");
+
+        Map<String, Object> kustomization = loadOne(POSTGRES_OVERLAY + "/kustomization.yaml");
+        Map<String, List<String>> generated = new LinkedHashMap<>();
+        for (Object generator : list(kustomization.get("secretGenerator"), "overlay secretGenerator")) {
+            Map<String, Object> g = map(generator, "overlay secretGenerator[]");
+            generated.put(string(g.get("name"), "secretGenerator name"), strings(g.get("envs"), "secretGenerator envs"));
+        }
+        for (String variable : new TreeSet<>(DB_CONNECTION_VARIABLES)) {
+            EnvSource source = environment.get(variable);
+            assertNotNull(source, variable + " does not reach the container");
+            assertEquals("Secret", source.kind(), variable + " must come from a Secret: " + source);
+            assertEquals(List.of("db-secret.env"), generated.get(source.object()),
+                    variable + " must come from the Secret the overlay generates from db-secret.env, not " + source.object());
+        }
+        // As in the base: a committed Secret would reset the credentials on every apply.
+        for (Path file : overlayFiles()) {
+            assertFalse(read(BASE.relativize(file).toString()).contains("kind: Secret"), file + " is a committed Secret");
+        }
+    }
+
+    @Test
+    void postgresOverlaySetsOnlyVariablesTheAppReads() {
+        List<Map<String, Object>> overlay = postgresRender();
+        Set<String> unknown = new TreeSet<>(effectiveEnvironment(overlay).keySet());
+        for (Map<String, Object> resource : overlay) {
+            if ("ConfigMap".equals(resource.get("kind")) || "Secret".equals(resource.get("kind"))) {
+                unknown.addAll(map(resource.get("data"), KustomizeRenderer.id(resource) + " data").keySet());
+            }
+        }
+        unknown.removeAll(APP_VARIABLES);
+        assertTrue(unknown.isEmpty(), "the overlay sets variables the app does not read: " + unknown);
+    }
+
+    @Test
+    void postgresOverlayKeepsTheBasePodApartFromStorage() {
+        List<Map<String, Object>> base = render(KUBERNETES_BASE);
+        List<Map<String, Object>> overlay = postgresRender();
+        Map<String, Object> baseContainer = renderedContainer(base);
+        Map<String, Object> overlayContainer = renderedContainer(overlay);
+        for (String field : List.of("startupProbe", "livenessProbe", "readinessProbe", "image", "ports", "envFrom",
+                "resources", "securityContext")) {
+            assertEquals(baseContainer.get(field), overlayContainer.get(field), "the overlay changes the container's " + field);
+        }
+        Map<String, Object> basePod = renderedPodSpec(base);
+        Map<String, Object> overlayPod = renderedPodSpec(overlay);
+        for (String field : List.of("securityContext", "terminationGracePeriodSeconds", "automountServiceAccountToken",
+                "enableServiceLinks")) {
+            assertEquals(basePod.get(field), overlayPod.get(field), "the overlay changes the pod's " + field);
+        }
+        Map<String, Object> baseSpec = map(renderedResource(base, "Deployment").get("spec"), "base Deployment.spec");
+        Map<String, Object> overlaySpec = map(renderedResource(overlay, "Deployment").get("spec"), "overlay Deployment.spec");
+        assertEquals(baseSpec.get("selector"), overlaySpec.get("selector"), "the overlay changes the Deployment's selector");
+        assertEquals(map(baseSpec.get("template"), "template").get("metadata"), map(overlaySpec.get("template"), "template").get("metadata"),
+                "the overlay changes the pod's labels or annotations");
+    }
+
+    @Test
+    void postgresOverlayGivesShutdownGrace() {
+        List<Map<String, Object>> overlay = postgresRender();
+        EnvSource grace = effectiveEnvironment(overlay).get("OCTOAGENT_SHUTDOWN_GRACE");
+        int graceSeconds = GATEWAY_SHUTDOWN_GRACE_S;
+        if (grace != null) {
+            Matcher seconds = Pattern.compile("(\\d+)s").matcher(grace.value());
+            assertTrue(seconds.matches(), "OCTOAGENT_SHUTDOWN_GRACE should be written in seconds, e.g. 20s: " + grace.value());
+            graceSeconds = Integer.parseInt(seconds.group(1));
+        }
+        Object termination = renderedPodSpec(overlay).get("terminationGracePeriodSeconds");
+        assertInstanceOf(Integer.class, termination, "terminationGracePeriodSeconds must be set");
+        assertTrue((Integer) termination > graceSeconds,
+                "terminationGracePeriodSeconds " + termination + " must exceed the shutdown grace of " + graceSeconds + " s");
+    }
+
+    @Test
+    void postgresSecretExampleHoldsNoPasswordAndTheRealFileIsIgnored() {
+        Map<String, String> example = parseEnvFile(POSTGRES_OVERLAY + "/db-secret.env.example");
+        assertEquals(new TreeSet<>(DB_CONNECTION_VARIABLES), new TreeSet<>(example.keySet()), "db-secret.env.example variables");
+        assertEquals("", example.get("OCTOAGENT_DB_PASSWORD"), "db-secret.env.example must leave the password empty");
+        String url = example.get("OCTOAGENT_DB_URL");
+        assertTrue(url.isEmpty() || url.matches("(jdbc:)?postgresql://[^/@]+/[^@\\s]+"),
+                "db-secret.env.example's URL should be postgresql://host:port/db, without credentials: " + url);
+        assertFalse(url.toLowerCase(Locale.ROOT).contains("password"), "the example URL carries a password: " + url);
+        assertTrue(read(".gitignore").lines().anyMatch((POSTGRES_OVERLAY + "/db-secret.env")::equals),
+                ".gitignore must keep the real db-secret.env out");
+        assertTrue(read(".dockerignore").lines().anyMatch("**/*.env"::equals),
+                ".dockerignore must keep the Kubernetes secret env files out of the build context");
+    }
+
     // ---------------------------------------------------------------- secrets anywhere
 
     @Test
@@ -707,6 +891,131 @@ class DeploymentFilesTest {
             names.add(m.group(1));
         }
         return names;
+    }
+
+    // ---------------------------------------------------------------- helpers: rendered Kubernetes manifests
+
+    /** Where a container's environment variable comes from: kind ConfigMap, Secret or value. */
+    private record EnvSource(String kind, String object, String value) {
+    }
+
+    /** A kustomization as kustomize builds it, the committed examples standing in for the git-ignored env files. */
+    private static List<Map<String, Object>> render(String relative) {
+        return KustomizeRenderer.render(BASE.resolve(relative), DeploymentFilesTest::committedExample);
+    }
+
+    private static List<Map<String, Object>> postgresRender() {
+        return render(POSTGRES_OVERLAY);
+    }
+
+    private static Path committedExample(Path envFile) {
+        Path example = envFile.resolveSibling(envFile.getFileName() + ".example");
+        assertTrue(Files.isRegularFile(example), envFile + " has no committed " + example.getFileName());
+        return example;
+    }
+
+    /** The overlay's own files (not the base's). */
+    private static List<Path> overlayFiles() {
+        try (Stream<Path> tree = Files.walk(BASE.resolve(POSTGRES_OVERLAY))) {
+            return tree.filter(Files::isRegularFile).filter(DeploymentFilesTest::isCommittable)
+                    .filter(f -> !f.getFileName().toString().endsWith(".env")).collect(Collectors.toList());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static Map<String, Object> renderedResource(List<Map<String, Object>> resources, String kind) {
+        List<Map<String, Object>> matching = resources.stream().filter(r -> kind.equals(r.get("kind"))).collect(Collectors.toList());
+        assertEquals(1, matching.size(), "the build should hold exactly one " + kind);
+        return matching.get(0);
+    }
+
+    private static Map<String, Object> renderedResource(List<Map<String, Object>> resources, String kind, String name) {
+        return resources.stream()
+                .filter(r -> kind.equals(r.get("kind")) && name.equals(map(r.get("metadata"), kind + " metadata").get("name")))
+                .findFirst().orElseThrow(() -> new AssertionError("the build holds no " + kind + " " + name));
+    }
+
+    private static Map<String, Object> renderedPodSpec(List<Map<String, Object>> resources) {
+        Map<String, Object> spec = map(renderedResource(resources, "Deployment").get("spec"), "Deployment.spec");
+        return map(map(spec.get("template"), "pod template").get("spec"), "pod template spec");
+    }
+
+    private static Map<String, Object> renderedContainer(List<Map<String, Object>> resources) {
+        List<Object> containers = list(renderedPodSpec(resources).get("containers"), "pod containers");
+        assertEquals(1, containers.size(), "the pod should run exactly one container");
+        return map(containers.get(0), "pod containers[0]");
+    }
+
+    /** The gateway container's environment as the kubelet assembles it: envFrom in order, then env over it. */
+    private static Map<String, EnvSource> effectiveEnvironment(List<Map<String, Object>> resources) {
+        Map<String, Object> container = renderedContainer(resources);
+        Map<String, EnvSource> environment = new TreeMap<>();
+        for (Object item : list(container.getOrDefault("envFrom", List.of()), "envFrom")) {
+            Map<String, Object> from = map(item, "envFrom[]");
+            assertFalse(from.containsKey("prefix"), "envFrom with a prefix renames the variables: " + from);
+            for (String kind : List.of("ConfigMap", "Secret")) {
+                Object ref = from.get("ConfigMap".equals(kind) ? "configMapRef" : "secretRef");
+                if (ref != null) {
+                    String name = string(map(ref, "envFrom[] ref").get("name"), "envFrom[] ref name");
+                    dataOf(resources, kind, name).forEach((key, value) -> environment.put(key, new EnvSource(kind, name, value)));
+                }
+            }
+        }
+        for (Object item : list(container.getOrDefault("env", List.of()), "env")) {
+            Map<String, Object> variable = map(item, "env[]");
+            String name = string(variable.get("name"), "env[].name");
+            if (!variable.containsKey("valueFrom")) {
+                environment.put(name, new EnvSource("value", null, String.valueOf(variable.get("value"))));
+                continue;
+            }
+            Map<String, Object> valueFrom = map(variable.get("valueFrom"), "env " + name + " valueFrom");
+            String kind = valueFrom.containsKey("secretKeyRef") ? "Secret" : "ConfigMap";
+            Map<String, Object> ref = map(valueFrom.get("Secret".equals(kind) ? "secretKeyRef" : "configMapKeyRef"),
+                    "env " + name + " takes its value from neither a Secret nor a ConfigMap: " + valueFrom);
+            String object = string(ref.get("name"), "env " + name + " ref name");
+            String key = string(ref.get("key"), "env " + name + " ref key");
+            Map<String, String> data = dataOf(resources, kind, object);
+            // A missing key keeps the pod from starting (CreateContainerConfigError).
+            assertTrue(data.containsKey(key), "env " + name + " reads " + key + ", which " + kind + " " + object + " lacks: " + data.keySet());
+            environment.put(name, new EnvSource(kind, object, data.get(key)));
+        }
+        return environment;
+    }
+
+    private static String value(Map<String, EnvSource> environment, String variable) {
+        EnvSource source = environment.get(variable);
+        assertNotNull(source, variable + " does not reach the container: " + environment.keySet());
+        return source.value();
+    }
+
+    /** A rendered ConfigMap's data, or a Secret's, decoded. */
+    private static Map<String, String> dataOf(List<Map<String, Object>> resources, String kind, String name) {
+        Map<String, Object> resource = renderedResource(resources, kind, name);
+        Map<String, String> data = new LinkedHashMap<>();
+        map(resource.getOrDefault("data", Map.of()), kind + " " + name + " data").forEach((key, value) -> data.put(key,
+                "Secret".equals(kind) ? new String(Base64.getDecoder().decode(String.valueOf(value)), StandardCharsets.UTF_8)
+                        : String.valueOf(value)));
+        return data;
+    }
+
+    /** Pods a PodDisruptionBudget lets go at once, computed as the disruption controller does. */
+    private static int allowedDisruptions(Map<String, Object> spec, int replicas) {
+        if (spec.containsKey("minAvailable")) {
+            return replicas - scaled(spec.get("minAvailable"), replicas);
+        }
+        assertTrue(spec.containsKey("maxUnavailable"), "the PodDisruptionBudget sets neither minAvailable nor maxUnavailable");
+        return scaled(spec.get("maxUnavailable"), replicas);
+    }
+
+    /** An int-or-percent of the replicas; percentages round up, as in the disruption controller. */
+    private static int scaled(Object value, int replicas) {
+        if (value instanceof Integer count) {
+            return count;
+        }
+        Matcher percent = Pattern.compile("(\\d+)%").matcher(String.valueOf(value));
+        assertTrue(percent.matches(), "neither a number nor a percentage: " + value);
+        return (int) Math.ceil(replicas * Integer.parseInt(percent.group(1)) / 100.0);
     }
 
     // ---------------------------------------------------------------- helpers: typed access

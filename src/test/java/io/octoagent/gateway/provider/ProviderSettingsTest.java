@@ -98,6 +98,11 @@ class ProviderSettingsTest {
         }
 
         @Override
+        public Db db() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public Artifacts artifacts() {
             throw new UnsupportedOperationException();
         }

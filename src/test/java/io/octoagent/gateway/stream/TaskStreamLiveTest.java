@@ -10,7 +10,7 @@ import io.octoagent.gateway.event.ErrorPayload;
 import io.octoagent.gateway.event.Event;
 import io.octoagent.gateway.event.EventStore;
 import io.octoagent.gateway.event.EventType;
-import io.octoagent.gateway.store.SqliteStore;
+import io.octoagent.gateway.store.Store;
 import io.octoagent.gateway.support.SseClient;
 import io.octoagent.gateway.support.SseClient.Frame;
 import io.octoagent.gateway.task.NewTask;
@@ -50,7 +50,7 @@ class TaskStreamLiveTest {
     TaskEventHub hub;
 
     @Inject
-    SqliteStore store;
+    Store store;
 
     @Inject
     EventStore events;

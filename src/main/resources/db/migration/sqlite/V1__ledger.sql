@@ -1,4 +1,6 @@
--- OctoAgent Gateway store. Events are the source of truth; tasks is their projection.
+-- OctoAgent Gateway store (SQLite). Events are the source of truth; tasks is their projection.
+-- Idempotent on purpose: databases created before versioned migrations are baselined at 0 and
+-- run it too, which adds what they lack.
 CREATE TABLE IF NOT EXISTS tasks (
     task_id         TEXT PRIMARY KEY,
     created_at      TEXT NOT NULL,
