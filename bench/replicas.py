@@ -17,12 +17,13 @@ back to back, never read one as a capacity figure.
 
 Usage:  bench/replicas.py [--replicas 1,3] [--duration 20] [--connections 48] [--warmup 5]
 Needs:  target/quarkus-app/quarkus-run.jar and target/test-classes (./mvnw -B package -DskipTests
-        builds both), wrk (bench/submit-throughput.sh installs it), a JDK 17+.
+        builds both), a JDK 17+; wrk is installed with apt-get when missing (needs root or sudo).
 """
 import argparse
 import json
 import os
 import re
+import shutil
 import signal
 import socket
 import subprocess
@@ -80,6 +81,47 @@ class Database:
         self.process.wait(timeout=60)
 
 
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def process_cpu(pid):
+    """CPU seconds (user + system) a process has used, 0 once it is gone."""
+    try:
+        with open("/proc/%d/stat" % pid) as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / TICKS
+    except OSError:
+        return 0.0
+
+
+def postgres_cpu():
+    """CPU seconds of every postgres process (the server and its backends)."""
+    total = 0.0
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                with open("/proc/%s/comm" % entry) as f:
+                    if f.read().strip() == "postgres":
+                        total += process_cpu(int(entry))
+            except OSError:
+                pass
+    return total
+
+
+def machine_busy():
+    """(busy, total) CPU seconds of the whole machine so far."""
+    with open("/proc/stat") as f:
+        values = [int(v) for v in f.readline().split()[1:]]
+    idle = values[3] + values[4]
+    return (sum(values) - idle) / TICKS, sum(values) / TICKS
+
+
+def cpu_snapshot(apps):
+    busy, total = machine_busy()
+    return {"replicas": sum(process_cpu(process.pid) for process, _ in apps), "postgres": postgres_cpu(),
+            "busy": busy, "total": total}
+
+
 def start_replica(index, url, log_dir):
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("OCTOAGENT_", "LITELLM_"))}
@@ -131,10 +173,12 @@ def run(db, replicas, connections, duration, warmup):
             while db.stats(name)["finished"] < db.stats(name)["tasks"]:
                 time.sleep(0.2)
             before = db.stats(name)
+            cpu_before = cpu_snapshot(apps)
             start = time.time()
             results = list(pool.map(lambda app: wrk(app[1], per_replica, duration, "measured",
                                                     "run%d-%s" % (time.time(), app[1][-5:])), apps))
         submit_seconds = time.time() - start
+        cpu_after = cpu_snapshot(apps)
         during = db.stats(name)
         while True:
             now = db.stats(name)
@@ -156,6 +200,14 @@ def run(db, replicas, connections, duration, warmup):
                                                                   commits / tasks if tasks else 0))
         print("  db connections held at the end of the load: %d; leases then: %d; unfinished tasks then: %d" % (
             during["connections"], during["leases"], during["tasks"] - during["finished"]))
+        cpu = {key: cpu_after[key] - cpu_before[key] for key in cpu_after}
+        cores = cpu["total"] / submit_seconds
+        print("  cpu during the load: machine %.0f%% busy of %d cores; replicas %.2f cores, postgres %.2f cores,"
+              " the rest (wrk, the bench) %.2f cores; %.2f ms of replica cpu and %.2f ms of postgres cpu"
+              " per task" % (100 * cpu["busy"] / cpu["total"], round(cores), cpu["replicas"] / submit_seconds,
+                             cpu["postgres"] / submit_seconds,
+                             (cpu["busy"] - cpu["replicas"] - cpu["postgres"]) / submit_seconds,
+                             1000 * cpu["replicas"] / max(created, 1), 1000 * cpu["postgres"] / max(created, 1)))
         sys.stdout.flush()
     finally:
         for process, _ in apps:
@@ -167,6 +219,17 @@ def run(db, replicas, connections, duration, warmup):
                 process.kill()
 
 
+def ensure_wrk():
+    if shutil.which("wrk"):
+        return
+    print("wrk not found; installing it from Debian packages")
+    sudo = [] if os.geteuid() == 0 else ["sudo"]
+    env = dict(os.environ, DEBIAN_FRONTEND="noninteractive")
+    if subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", "wrk"], env=env).returncode != 0:
+        subprocess.run(sudo + ["apt-get", "update", "-qq"], env=env, check=True)
+        subprocess.run(sudo + ["apt-get", "install", "-y", "-qq", "wrk"], env=env, check=True)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--replicas", default="1,3")
@@ -176,6 +239,7 @@ def main():
     args = parser.parse_args()
     if not os.path.exists(JAR):
         raise SystemExit("missing %s; build it with ./mvnw -B package -DskipTests" % JAR)
+    ensure_wrk()
     db = Database()
     try:
         for replicas in [int(n) for n in args.replicas.split(",")]:
