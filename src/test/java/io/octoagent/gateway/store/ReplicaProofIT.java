@@ -41,6 +41,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CyclicBarrier;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -53,7 +54,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Three packaged jars on one PostgreSQL database behind a LiteLLM Proxy stub: a stream on one
- * replica follows a task another replica works; 1,000 tasks are submitted round-robin (some
+ * replica follows a task another replica works; one key sent to all three at once makes one
+ * task; 1,000 tasks are submitted round-robin (some
  * keys sent twice, to different replicas) while one replica is SIGKILLed and restarted; then
  * a budget is spent from all three at once. Checked in the database afterwards: every
  * acknowledged task terminal, one task per key, gap-free {@code task_seq}, exactly one
@@ -124,6 +126,7 @@ class ReplicaProofIT {
         }
 
         streamOnOneReplicaFollowsTheWorkOfAnother();
+        oneKeySentToEveryReplicaAtOnceMakesOneTask();
         Load load = submitWhileAReplicaDies();
         awaitAllTerminal(load, Duration.ofSeconds(240));
         checkTheLedger(load);
@@ -205,6 +208,40 @@ class ReplicaProofIT {
             System.out.printf("[ReplicaProofIT] stream on replica 1 followed replica 0's task live: %d events,"
                     + " ended %d ms after opening%n", frames.size(), endedMs);
         }
+    }
+
+    /** 20 keys, each sent to the three replicas at the same moment: one task per key, one 201 per key. */
+    private void oneKeySentToEveryReplicaAtOnceMakesOneTask() throws Exception {
+        HttpClient client = TestHttp.newClient();
+        ExecutorService pool = Executors.newFixedThreadPool(REPLICAS);
+        try {
+            for (int k = 0; k < 20; k++) {
+                String key = "racing-" + runId + "-" + k;
+                CyclicBarrier together = new CyclicBarrier(REPLICAS);
+                List<Future<HttpResponse<String>>> answers = new ArrayList<>();
+                for (PackagedApp app : apps) {
+                    answers.add(pool.submit(() -> {
+                        together.await();
+                        return TestHttp.postJson(client, app.baseUrl() + "/api/message",
+                                body("racing " + key, key, "racing"));
+                    }));
+                }
+                List<String> ids = new ArrayList<>();
+                int created = 0;
+                for (Future<HttpResponse<String>> answer : answers) {
+                    HttpResponse<String> response = answer.get(30, TimeUnit.SECONDS);
+                    assertTrue(response.statusCode() == 201 || response.statusCode() == 200, response.body());
+                    created += response.statusCode() == 201 ? 1 : 0;
+                    ids.add(MAPPER.readTree(response.body()).path("task_id").asText());
+                }
+                assertEquals(1, ids.stream().distinct().count(), "one task for " + key + ": " + ids);
+                assertEquals(1, created, "exactly one replica created " + key);
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(20, count("SELECT COUNT(*) FROM tasks WHERE sender_id = 'racing'"));
+        System.out.println("[ReplicaProofIT] 20 keys, each sent to the 3 replicas at once: 20 tasks, one 201 per key");
     }
 
     /** What the load saw: acknowledged keys and their tasks, repeats and how they were answered. */
