@@ -2,6 +2,7 @@ package io.octoagent.gateway.store.postgres;
 
 import io.agroal.api.AgroalDataSource;
 import io.octoagent.gateway.store.CallerContext;
+import io.octoagent.gateway.store.CommitListener;
 import io.octoagent.gateway.store.ReadOperation;
 import io.octoagent.gateway.store.SqlDialect;
 import io.octoagent.gateway.store.Store;
@@ -21,6 +22,7 @@ import java.sql.Connection;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
@@ -49,6 +51,7 @@ public class PostgresStore implements Store {
     private static final SqlDialect DIALECT = new PostgresDialect();
 
     private final Instance<AgroalDataSource> dataSources;
+    private final List<CommitListener> commitListeners;
     private final Executor workers = Infrastructure.getDefaultWorkerPool();
 
     private AgroalDataSource dataSource;
@@ -57,8 +60,9 @@ public class PostgresStore implements Store {
     private volatile String failure;
     private Instant openedAt;
 
-    public PostgresStore(Instance<AgroalDataSource> dataSources) {
+    public PostgresStore(Instance<AgroalDataSource> dataSources, Instance<CommitListener> commitListeners) {
         this.dataSources = dataSources;
+        this.commitListeners = commitListeners.stream().toList();
     }
 
     @PostConstruct
@@ -98,9 +102,13 @@ public class PostgresStore implements Store {
             try (Connection connection = connection()) {
                 try {
                     connection.setAutoCommit(false);
+                    long start = System.nanoTime();
                     WriteContext context = new WriteContext(connection);
                     T result = operation.apply(context);
                     connection.commit();
+                    long nanos = System.nanoTime() - start;
+                    // One operation per transaction here: the same commit metrics as SQLite's batches.
+                    commitListeners.forEach(listener -> listener.committed(1, nanos));
                     runAfterCommit(context);
                     return result;
                 } catch (SQLException e) {
