@@ -95,7 +95,10 @@ public class ArtifactStore {
         return new PreparedArtifact(artifact, null);
     }
 
-    /** Inserts the artifact row (and its content, kept in the database) and its ARTIFACT_CREATED event inside the task's step. */
+    /**
+     * Inserts the artifact row (and its content, when the database keeps it) and its
+     * ARTIFACT_CREATED event inside the task's step.
+     */
     public void record(TaskStep step, PreparedArtifact prepared) throws SQLException {
         Artifact artifact = prepared.artifact();
         try (PreparedStatement statement = step.connection().prepareStatement(

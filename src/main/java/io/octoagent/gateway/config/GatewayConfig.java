@@ -99,7 +99,10 @@ public interface GatewayConfig {
     Db db();
 
     interface Store {
-        /** {@code sqlite} (embedded, one process) or {@code postgres} (shared by replicas) ({@code OCTOAGENT_STORE}). */
+        /**
+         * {@code sqlite} (embedded, one process) or {@code postgres} (shared by replicas)
+         * ({@code OCTOAGENT_STORE}).
+         */
         @WithParentName
         @WithDefault("sqlite")
         String kind();
@@ -114,7 +117,10 @@ public interface GatewayConfig {
     }
 
     interface Db {
-        /** {@code postgresql://host:port/db} (a {@code jdbc:postgresql://} URL works too) ({@code OCTOAGENT_DB_URL}). */
+        /**
+         * {@code postgresql://host:port/db} (a {@code jdbc:postgresql://} URL works too)
+         * ({@code OCTOAGENT_DB_URL}).
+         */
         Optional<String> url();
 
         /** ({@code OCTOAGENT_DB_USER}). */

@@ -69,7 +69,8 @@ public class ReadinessProbe {
         }
         return store.read(connection -> {
             try (Statement statement = connection.createStatement();
-                 ResultSet row = statement.executeQuery("SELECT COUNT(*) FROM (SELECT 1 FROM tasks LIMIT 1) AS probe")) {
+                 ResultSet row = statement.executeQuery(
+                         "SELECT COUNT(*) FROM (SELECT 1 FROM tasks LIMIT 1) AS probe")) {
                 row.next();
                 return new Check(true, "ok");
             }

@@ -13,7 +13,7 @@ import jakarta.enterprise.event.Observes;
  * period, give up the leases of what is left (another replica takes it over), then let the
  * shutdown go on. This runs at the start of Quarkus's shutdown (the
  * shutdown-delay event), while the HTTP server and the proxy client still work; tasks still
- * running after the grace period are resumed at the next start.
+ * running after the grace period are resumed at the next start (or at once by another replica).
  */
 @ApplicationScoped
 public class GracefulShutdown {
@@ -46,7 +46,8 @@ public class GracefulShutdown {
         } else {
             // Stop them now: left running, they would see the proxy connection close during the
             // rest of the shutdown and record a fallback answer instead of being resumed.
-            Log.warnf("%d task(s) still running after the grace period; stopped, they resume at next start",
+            Log.warnf("%d task(s) still running after the grace period; stopped, they resume at next start"
+                    + " (or on another replica)",
                     dispatcher.abortAll());
         }
         releaseAll();

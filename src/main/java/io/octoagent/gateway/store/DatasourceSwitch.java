@@ -10,10 +10,11 @@ import java.util.Map;
 
 /**
  * The Quarkus datasource follows the service's own settings: it is active only with
- * {@code OCTOAGENT_STORE=postgres}, and its URL and credentials come from
+ * {@code OCTOAGENT_STORE=postgres}, and its URL comes from
  * {@code OCTOAGENT_DB_URL} ({@code postgresql://…}; the {@code jdbc:} prefix is added when
  * missing); the credentials are read in application.yaml from {@code OCTOAGENT_DB_USER} and
- * {@code OCTOAGENT_DB_PASSWORD}. A {@code quarkus.datasource.*} value set explicitly wins. With SQLite, no pool is created and Flyway for PostgreSQL does not run.
+ * {@code OCTOAGENT_DB_PASSWORD}. A {@code quarkus.datasource.*} value set explicitly wins.
+ * With SQLite, no pool is created and Flyway for PostgreSQL does not run.
  */
 @Priority(Priorities.APPLICATION)
 public class DatasourceSwitch implements ConfigSourceInterceptor {

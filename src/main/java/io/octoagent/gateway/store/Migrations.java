@@ -85,7 +85,8 @@ final class Migrations {
         public Reader read() {
             InputStream in = Migrations.class.getClassLoader().getResourceAsStream(folder + "/" + name);
             if (in == null) {
-                throw new UncheckedIOException(new IOException(folder + "/" + name + " is missing from the application"));
+                throw new UncheckedIOException(new IOException(folder + "/" + name
+                        + " is missing from the application"));
             }
             return new InputStreamReader(in, StandardCharsets.UTF_8);
         }

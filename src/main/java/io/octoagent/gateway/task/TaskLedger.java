@@ -150,7 +150,8 @@ public class TaskLedger {
 
     private TaskStep activeStep(WriteContext context, String taskId) throws SQLException {
         try (PreparedStatement statement = context.connection().prepareStatement(
-                "SELECT status, trace_id, latest_event_id FROM tasks WHERE task_id = ?" + store.dialect().forUpdate())) {
+                "SELECT status, trace_id, latest_event_id FROM tasks WHERE task_id = ?"
+                        + store.dialect().forUpdate())) {
             statement.setString(1, taskId);
             try (ResultSet row = statement.executeQuery()) {
                 if (!row.next()) {
