@@ -1,12 +1,14 @@
 package io.octoagent.gateway.store;
 
+import static io.octoagent.gateway.config.ConfigValues.derived;
+import static io.octoagent.gateway.config.ConfigValues.isSet;
+
 import io.smallrye.config.ConfigSourceInterceptor;
 import io.smallrye.config.ConfigSourceInterceptorContext;
 import io.smallrye.config.ConfigValue;
 import io.smallrye.config.Priorities;
 import jakarta.annotation.Priority;
 import java.util.Locale;
-import java.util.Map;
 
 /**
  * The Quarkus datasource follows the service's own settings: it is active only with
@@ -21,40 +23,25 @@ public class DatasourceSwitch implements ConfigSourceInterceptor {
 
     static final String ACTIVE = "quarkus.datasource.active";
     static final String URL = "quarkus.datasource.jdbc.url";
-    private static final Map<String, String> DERIVED = Map.of(URL, "octoagent.db.url");
+    private static final String REASON = "derived from OCTOAGENT_STORE and OCTOAGENT_DB_URL";
 
     @Override
     public ConfigValue getValue(ConfigSourceInterceptorContext context, String name) {
         ConfigValue value = context.proceed(name);
-        boolean active = ACTIVE.equals(name);
-        if ((!active && !DERIVED.containsKey(name)) || isSet(value)) {
+        if ((!ACTIVE.equals(name) && !URL.equals(name)) || isSet(value)) {
             return value;
         }
-        String derived;
-        if (active) {
+        if (ACTIVE.equals(name)) {
             ConfigValue store = context.proceed("octoagent.store");
-            derived = String.valueOf(store != null && store.getValue() != null
-                    && "postgres".equals(store.getValue().trim().toLowerCase(Locale.ROOT)));
-        } else {
-            ConfigValue source = context.proceed(DERIVED.get(name));
-            if (!isSet(source)) {
-                return value;
-            }
-            derived = source.getValue().trim();
-            if (URL.equals(name) && !derived.startsWith("jdbc:")) {
-                derived = "jdbc:" + derived;
-            }
+            boolean postgres = store != null && store.getValue() != null
+                    && "postgres".equals(store.getValue().trim().toLowerCase(Locale.ROOT));
+            return derived(name, String.valueOf(postgres), REASON);
         }
-        return ConfigValue.builder()
-                .withName(name)
-                .withValue(derived)
-                .withConfigSourceName("derived from OCTOAGENT_STORE and OCTOAGENT_DB_*")
-                .withConfigSourceOrdinal(Integer.MIN_VALUE + 1)
-                .build();
-    }
-
-    private static boolean isSet(ConfigValue value) {
-        return value != null && value.getValue() != null && !value.getValue().isBlank()
-                && value.getConfigSourceOrdinal() > Integer.MIN_VALUE;
+        ConfigValue url = context.proceed("octoagent.db.url");
+        if (!isSet(url)) {
+            return value;
+        }
+        String jdbc = url.getValue().trim();
+        return derived(name, jdbc.startsWith("jdbc:") ? jdbc : "jdbc:" + jdbc, REASON);
     }
 }

@@ -271,13 +271,7 @@ final class GroupCommitWriter {
 
         void publish() {
             if (error == null) {
-                for (Runnable action : context.afterCommitActions()) {
-                    try {
-                        action.run();
-                    } catch (RuntimeException e) {
-                        Log.warn("An after-commit action failed", e);
-                    }
-                }
+                context.runAfterCommit();
             }
         }
 

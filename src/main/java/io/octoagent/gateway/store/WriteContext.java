@@ -1,5 +1,6 @@
 package io.octoagent.gateway.store;
 
+import io.quarkus.logging.Log;
 import java.sql.Connection;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,8 +29,17 @@ public final class WriteContext {
         afterCommit.add(action);
     }
 
-    /** For store engines: what to run once the transaction committed, in registration order. */
-    public List<Runnable> afterCommitActions() {
-        return afterCommit;
+    /**
+     * For store engines, once the transaction committed: runs the registered actions in order;
+     * one that fails is logged and does not keep the others from running.
+     */
+    public void runAfterCommit() {
+        for (Runnable action : afterCommit) {
+            try {
+                action.run();
+            } catch (RuntimeException e) {
+                Log.warn("An after-commit action failed", e);
+            }
+        }
     }
 }

@@ -1,5 +1,8 @@
 package io.octoagent.gateway.tracing;
 
+import static io.octoagent.gateway.config.ConfigValues.derived;
+import static io.octoagent.gateway.config.ConfigValues.isSet;
+
 import io.smallrye.config.ConfigSourceInterceptor;
 import io.smallrye.config.ConfigSourceInterceptorContext;
 import io.smallrye.config.ConfigValue;
@@ -27,16 +30,6 @@ public class TracingSwitch implements ConfigSourceInterceptor {
             return value;
         }
         boolean endpoint = isSet(context.proceed(TRACES_ENDPOINT)) || isSet(context.proceed(ENDPOINT));
-        return ConfigValue.builder()
-                .withName(name)
-                .withValue(String.valueOf(!endpoint))
-                .withConfigSourceName("tracing on when an OTLP endpoint is configured")
-                .withConfigSourceOrdinal(Integer.MIN_VALUE + 1)
-                .build();
-    }
-
-    private static boolean isSet(ConfigValue value) {
-        return value != null && value.getValue() != null && !value.getValue().isBlank()
-                && value.getConfigSourceOrdinal() > Integer.MIN_VALUE;
+        return derived(name, String.valueOf(!endpoint), "tracing on when an OTLP endpoint is configured");
     }
 }

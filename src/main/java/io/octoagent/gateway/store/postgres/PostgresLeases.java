@@ -33,12 +33,14 @@ import java.util.UUID;
 @Typed(PostgresLeases.class)
 public class PostgresLeases implements TaskLeases {
 
+    /** A lease's new expiry: the TTL (milliseconds, bound as a parameter) from now, in the database's clock. */
+    private static final String EXPIRY = "now() + ? * interval '1 millisecond'";
     private static final String CLAIMABLE = "SELECT t.task_id FROM tasks t"
             + " LEFT JOIN task_leases l ON l.task_id = t.task_id"
             + " WHERE t.status IN ('CREATED', 'RUNNING') AND (l.task_id IS NULL OR l.expires_at < now())"
             + " ORDER BY t.task_id LIMIT ? FOR UPDATE OF t SKIP LOCKED";
     private static final String TAKE = "INSERT INTO task_leases (task_id, owner, expires_at)"
-            + " VALUES (?, ?, now() + ? * interval '1 millisecond')"
+            + " VALUES (?, ?, " + EXPIRY + ")"
             + " ON CONFLICT (task_id) DO UPDATE SET owner = excluded.owner, expires_at = excluded.expires_at"
             + " WHERE task_leases.expires_at < now()";
 
@@ -64,7 +66,7 @@ public class PostgresLeases implements TaskLeases {
     @Override
     public void acquireNew(Connection connection, String taskId) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("INSERT INTO task_leases"
-                + " (task_id, owner, expires_at) VALUES (?, ?, now() + ? * interval '1 millisecond')")) {
+                + " (task_id, owner, expires_at) VALUES (?, ?, " + EXPIRY + ")")) {
             statement.setString(1, taskId);
             statement.setString(2, owner);
             statement.setLong(3, ttlMillis);
@@ -75,7 +77,7 @@ public class PostgresLeases implements TaskLeases {
     @Override
     public void confirm(Connection connection, String taskId) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement("UPDATE task_leases"
-                + " SET expires_at = now() + ? * interval '1 millisecond' WHERE task_id = ? AND owner = ?")) {
+                + " SET expires_at = " + EXPIRY + " WHERE task_id = ? AND owner = ?")) {
             statement.setLong(1, ttlMillis);
             statement.setString(2, taskId);
             statement.setString(3, owner);
@@ -127,8 +129,7 @@ public class PostgresLeases implements TaskLeases {
         Set<String> kept = store.writeNow(context -> {
             Set<String> renewed = new HashSet<>();
             try (PreparedStatement statement = context.connection().prepareStatement("UPDATE task_leases"
-                    + " SET expires_at = now() + ? * interval '1 millisecond'"
-                    + " WHERE owner = ? AND task_id = ANY (?) RETURNING task_id")) {
+                    + " SET expires_at = " + EXPIRY + " WHERE owner = ? AND task_id = ANY (?) RETURNING task_id")) {
                 statement.setLong(1, ttlMillis);
                 statement.setString(2, owner);
                 statement.setArray(3, ids(context.connection(), held));

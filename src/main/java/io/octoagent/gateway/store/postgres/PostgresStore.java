@@ -109,7 +109,7 @@ public class PostgresStore implements Store {
                     long nanos = System.nanoTime() - start;
                     // One operation per transaction here: the same commit metrics as SQLite's batches.
                     commitListeners.forEach(listener -> listener.committed(1, nanos));
-                    runAfterCommit(context);
+                    context.runAfterCommit();
                     return result;
                 } catch (SQLException e) {
                     rollbackQuietly(connection);
@@ -221,16 +221,6 @@ public class PostgresStore implements Store {
 
     private <T> Uni<T> onWorker(Supplier<T> work) {
         return CallerContext.await(() -> CompletableFuture.supplyAsync(work, workers), workers);
-    }
-
-    private static void runAfterCommit(WriteContext context) {
-        for (Runnable action : context.afterCommitActions()) {
-            try {
-                action.run();
-            } catch (RuntimeException e) {
-                Log.warn("An after-commit action failed", e);
-            }
-        }
     }
 
     /** Back to the pool's default; a broken connection is discarded by the pool anyway. */
