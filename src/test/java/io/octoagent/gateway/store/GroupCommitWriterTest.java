@@ -111,10 +111,15 @@ class GroupCommitWriterTest {
         // the two writes before it in the batch are gone too and must not be reported committed.
         List<CompletableFuture<String>> batch = new ArrayList<>();
         CompletableFuture<Void> gate = new CompletableFuture<>();
+        CompletableFuture<Void> blocking = new CompletableFuture<>();
         CompletableFuture<String> blocker = writer.submit(context -> {
+            blocking.complete(null);
             gate.orTimeout(10, TimeUnit.SECONDS).join();
             return "gate";
         }).handle((ok, e) -> "gate");
+        // Only once the writer is inside the blocker's batch do the five queue up: all of them go
+        // into the next batch together, none into the blocker's.
+        blocking.get(10, TimeUnit.SECONDS);
         for (int i = 0; i < 5; i++) {
             String name = "batched-" + i;
             batch.add(writer.submit(context -> {
