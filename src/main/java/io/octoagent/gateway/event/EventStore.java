@@ -38,7 +38,8 @@ public class EventStore {
         }
     }
 
-    public void insert(Connection connection, Event event) throws SQLException {
+    /** Inserts {@code event}; {@code payloadJson} is its payload as stored (see {@link EventPayload}). */
+    public void insert(Connection connection, Event event, String payloadJson) throws SQLException {
         try (PreparedStatement statement = connection.prepareStatement(
                 "INSERT INTO events (" + COLUMNS + ") VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)")) {
             statement.setString(1, event.eventId());
@@ -48,7 +49,7 @@ public class EventStore {
             statement.setString(5, event.type().name());
             statement.setInt(6, event.schemaVersion());
             statement.setString(7, event.actor().wire());
-            statement.setString(8, Json.write(mapper, event.payload()));
+            statement.setString(8, payloadJson);
             statement.setString(9, event.traceId());
             statement.setString(10, event.spanId());
             statement.setString(11, event.causality().parentEventId());

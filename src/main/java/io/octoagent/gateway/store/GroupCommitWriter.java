@@ -18,9 +18,14 @@ import java.util.concurrent.TimeUnit;
  * The store's single writer: one thread, one writable connection, group commit.
  *
  * <p>It drains every queued operation into one explicit transaction ({@code BEGIN IMMEDIATE} …
- * {@code COMMIT}), runs each under its own savepoint (a failing operation rolls back alone) and
- * commits once, so concurrent writers share one fsync; each caller's future completes only after
- * the commit made its rows durable.
+ * {@code COMMIT}) and commits once, so concurrent writers share one fsync; each caller's future
+ * completes only after the commit made its rows durable. Operations run one after the other
+ * with no savepoint between them while they succeed (a savepoint pair per operation cost as
+ * much as the operations' own statements). When one fails, the transaction is rolled back and
+ * the batch runs again with that operation and the ones after it each under its own savepoint,
+ * so a failing operation still fails alone and the others commit. Operations may therefore run
+ * more than once; only the run that commits counts, and only its after-commit actions run.
+ * Statements are prepared once per connection ({@link CachingSqliteConnection}).
  *
  * <p>A failed commit never wedges it. SQLite may roll the whole transaction back by itself (disk
  * full, I/O error); the batch is then failed as a whole, the connection is replaced by a fresh
@@ -140,15 +145,14 @@ final class GroupCommitWriter {
         long seq = committedSeq + 1;
         try {
             Connection c = connection();
-            execute(c, "BEGIN IMMEDIATE");
-            try (PreparedStatement stamp = c.prepareStatement("UPDATE store_commits SET batch_seq = ? WHERE id = 1")) {
-                stamp.setLong(1, seq);
-                stamp.executeUpdate();
+            runBatch(c, seq, batch);
+            if (!batch.isEmpty() && batch.stream().noneMatch(PendingWrite::succeeded)) {
+                // Nothing to make durable: no fsync for a batch of refusals.
+                rollback(c);
+                batch.forEach(PendingWrite::complete);
+                return;
             }
-            for (PendingWrite<?> write : batch) {
-                write.runIn(c);
-            }
-            execute(c, "COMMIT");
+            commit(c);
         } catch (SQLException e) {
             if (!committedAfterAll(seq)) {
                 markFailed(e);
@@ -174,6 +178,80 @@ final class GroupCommitWriter {
         for (PendingWrite<?> write : batch) {
             write.complete();
         }
+    }
+
+    /**
+     * Runs the batch in one open transaction, leaving it ready to commit. Operations from
+     * {@code guardedFrom} on run under their own savepoint; when an unguarded one fails, the
+     * transaction is rolled back and the batch runs again guarded from that operation on.
+     */
+    private void runBatch(Connection c, long seq, List<PendingWrite<?>> batch) throws SQLException {
+        int guardedFrom = batch.size();
+        while (true) {
+            begin(c, seq);
+            int failed = runFrom(c, batch, guardedFrom);
+            if (failed < 0) {
+                return;
+            }
+            rollback(c);
+            guardedFrom = failed;
+        }
+    }
+
+    /** Runs every operation; the index of the first unguarded one that failed, or -1. */
+    private int runFrom(Connection c, List<PendingWrite<?>> batch, int guardedFrom) throws SQLException {
+        for (int i = 0; i < batch.size(); i++) {
+            PendingWrite<?> write = batch.get(i);
+            if (i < guardedFrom) {
+                if (!write.runIn(c)) {
+                    return i;
+                }
+            } else {
+                savepoint(c);
+                if (!write.runIn(c)) {
+                    rollbackToSavepoint(c);
+                }
+                releaseSavepoint(c);
+            }
+        }
+        return -1;
+    }
+
+    // The writer's own statements, one method each so that a profile names them.
+
+    private static void begin(Connection c, long seq) throws SQLException {
+        execute(c, "BEGIN IMMEDIATE");
+        try (PreparedStatement stamp = c.prepareStatement("UPDATE store_commits SET batch_seq = ? WHERE id = 1")) {
+            stamp.setLong(1, seq);
+            stamp.executeUpdate();
+        }
+    }
+
+    private static void commit(Connection c) throws SQLException {
+        execute(c, "COMMIT");
+    }
+
+    /** Rolls the open transaction back; SQLite may have done so already (disk full, I/O error). */
+    private static void rollback(Connection c) throws SQLException {
+        try {
+            execute(c, "ROLLBACK");
+        } catch (SQLException e) {
+            if (e.getMessage() == null || !e.getMessage().contains("no transaction is active")) {
+                throw e;
+            }
+        }
+    }
+
+    private static void savepoint(Connection c) throws SQLException {
+        execute(c, "SAVEPOINT op");
+    }
+
+    private static void rollbackToSavepoint(Connection c) throws SQLException {
+        execute(c, "ROLLBACK TO op");
+    }
+
+    private static void releaseSavepoint(Connection c) throws SQLException {
+        execute(c, "RELEASE op");
     }
 
     /**
@@ -223,8 +301,8 @@ final class GroupCommitWriter {
     }
 
     private static void execute(Connection c, String sql) throws SQLException {
-        try (Statement statement = c.createStatement()) {
-            statement.execute(sql);
+        try (PreparedStatement statement = c.prepareStatement(sql)) {
+            statement.execute();
         }
     }
 
@@ -239,7 +317,7 @@ final class GroupCommitWriter {
         }
     }
 
-    /** One queued write with its result, captured between the savepoint and the commit. */
+    /** One queued write with the result of its latest run. */
     private static final class PendingWrite<T> {
         private final WriteOperation<T> operation;
         private final CompletableFuture<T> future;
@@ -253,20 +331,24 @@ final class GroupCommitWriter {
         }
 
         /**
-         * Runs the operation under a savepoint. Its own failure is kept for its caller; a failure
-         * of the savepoint statements themselves means the transaction is gone, and is thrown so
-         * that the whole batch fails.
+         * Runs the operation (again) in a fresh context; its own failure is kept for its caller.
+         * Returns whether it succeeded.
          */
-        void runIn(Connection connection) throws SQLException {
+        boolean runIn(Connection connection) {
             context = new WriteContext(connection);
-            execute(connection, "SAVEPOINT op");
+            result = null;
+            error = null;
             try {
                 result = operation.apply(context);
+                return true;
             } catch (Throwable t) {
                 error = t;
-                execute(connection, "ROLLBACK TO op");
+                return false;
             }
-            execute(connection, "RELEASE op");
+        }
+
+        boolean succeeded() {
+            return context != null && error == null;
         }
 
         void publish() {

@@ -25,7 +25,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import javax.sql.DataSource;
-import org.sqlite.JDBC;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
 
@@ -200,8 +199,9 @@ public class SqliteStore implements Store {
     }
 
     private static Connection connect(String url, boolean readOnly) throws SQLException {
-        // Straight to the driver: DriverManager only sees drivers of the class loader that registered them.
-        return JDBC.createConnection(url, settings(readOnly).toProperties());
+        // Straight to the driver (DriverManager only sees drivers of the class loader that
+        // registered them), through a connection that keeps its prepared statements.
+        return CachingSqliteConnection.open(url, settings(readOnly).toProperties());
     }
 
     private static SQLiteConfig settings(boolean readOnly) {
@@ -211,6 +211,8 @@ public class SqliteStore implements Store {
         sqlite.enforceForeignKeys(true);
         sqlite.setBusyTimeout(5000);
         sqlite.setReadOnly(readOnly);
+        // Nothing reads generated keys; with them on, every INSERT also runs SELECT last_insert_rowid().
+        sqlite.setGetGeneratedKeys(false);
         return sqlite;
     }
 

@@ -6,6 +6,7 @@ import io.octoagent.gateway.common.Sha256;
 import io.octoagent.gateway.common.Ulid;
 import io.octoagent.gateway.event.Actor;
 import io.octoagent.gateway.event.Event;
+import io.octoagent.gateway.event.EventPayload;
 import io.octoagent.gateway.event.EventStore;
 import io.octoagent.gateway.event.EventType;
 import io.octoagent.gateway.event.TaskCreatedPayload;
@@ -64,6 +65,9 @@ public class TaskLedger {
      */
     public Uni<Submission> create(NewTask request, TaskIntake intake) {
         String textHash = Sha256.hex(request.text());
+        EventPayload created = EventPayload.of(mapper, new TaskCreatedPayload(request.title(), request.threadId(),
+                request.scopeId(), request.channel(), request.senderId()));
+        EventPayload message = EventPayload.of(mapper, UserMessagePayload.of(request.text()));
         return store.write(context -> {
             // Keys are per owner: another owner's task is never found (nor named) through one.
             Optional<String> earlier = tasks.taskForKey(context.connection(), request.senderId(),
@@ -77,25 +81,38 @@ public class TaskLedger {
                         || !task.threadId().equals(request.threadId())) {
                     throw new IdempotencyConflictException(taskId);
                 }
-                return new Submission(task, false);
+                return new Creation(new Submission(task, false), null);
             }
-            intake.checkRoom();
+            try {
+                intake.checkRoom();
+            } catch (BacklogFullException full) {
+                // Returned, not thrown: a refusal writes nothing and costs the batch no re-run.
+                return new Creation(null, full);
+            }
             String taskId = Ulid.next();
             context.afterCommit(() -> intake.enqueue(taskId, request.traceParent()));
             String traceId = TaskTracing.traceIdOf(request.traceParent());
             TaskStep step = newStep(context, taskId, traceId != null ? traceId : TaskTracing.newTraceId(),
-                    TaskStatus.CREATED, null);
-            step.append(EventType.TASK_CREATED, Actor.USER, new TaskCreatedPayload(request.title(),
-                    request.threadId(), request.scopeId(), request.channel(), request.senderId()),
-                    request.idempotencyKey());
+                    TaskStatus.CREATED, null, true);
+            step.append(EventType.TASK_CREATED, Actor.USER, created, request.idempotencyKey());
             tasks.insertInput(context.connection(), new TaskInput(taskId, request.text(), textHash,
                     request.modelAlias(), request.senderName()));
             tasks.insertKey(context.connection(), request.senderId(), request.idempotencyKey(), taskId);
-            step.append(EventType.USER_MESSAGE, Actor.USER, UserMessagePayload.of(request.text()));
+            step.append(EventType.USER_MESSAGE, Actor.USER, message);
             leases.acquireNew(context.connection(), taskId);
             live.announce(context, step.appended());
-            return new Submission(tasks.find(context.connection(), taskId).orElseThrow(), true);
-        });
+            return new Creation(new Submission(tasks.find(context.connection(), taskId).orElseThrow(), true), null);
+        }).map(Creation::submissionOrThrow);
+    }
+
+    /** What a creating write came to: the submission, or the backlog's refusal. */
+    private record Creation(Submission submission, BacklogFullException refusal) {
+        Submission submissionOrThrow() {
+            if (refusal != null) {
+                throw refusal;
+            }
+            return submission;
+        }
     }
 
     /**
@@ -161,13 +178,13 @@ public class TaskLedger {
                 if (status.isTerminal()) {
                     throw new TaskNotActiveException(taskId, status);
                 }
-                return newStep(context, taskId, row.getString(2), status, row.getString(3));
+                return newStep(context, taskId, row.getString(2), status, row.getString(3), false);
             }
         }
     }
 
     private TaskStep newStep(WriteContext context, String taskId, String traceId, TaskStatus status,
-                             String lastEventId) {
-        return new TaskStep(context, events, mapper, taskId, traceId, status, lastEventId);
+                             String lastEventId, boolean newTask) {
+        return new TaskStep(context, events, mapper, taskId, traceId, status, lastEventId, newTask);
     }
 }

@@ -14,6 +14,7 @@ import io.octoagent.gateway.event.Actor;
 import io.octoagent.gateway.event.BudgetExceededPayload;
 import io.octoagent.gateway.event.ErrorPayload;
 import io.octoagent.gateway.event.Event;
+import io.octoagent.gateway.event.EventPayload;
 import io.octoagent.gateway.event.EventStore;
 import io.octoagent.gateway.event.EventType;
 import io.octoagent.gateway.event.ModelCallCompletedPayload;
@@ -244,13 +245,15 @@ public class TaskPipeline {
         ResponseSummary summary = ResponseSummary.of(result.content());
         return artifacts.prepare(run.taskId(), RESPONSE_ARTIFACT, "the model's answer", "text", "text/plain",
                         result.content())
-                .chain(prepared -> ledger.workerStep(run.taskId(), step -> {
-                    artifacts.record(step, prepared);
-                    Artifact artifact = prepared.artifact();
-                    step.append(EventType.MODEL_CALL_COMPLETED, Actor.WORKER, completedPayload(result, summary,
-                            artifact, run.runtimeGroup()));
-                    return step.transition(TaskStatus.SUCCEEDED, "model call completed", Actor.KERNEL);
-                }).onFailure().call(() -> artifacts.discard(prepared)))
+                .chain(prepared -> {
+                    EventPayload completed = EventPayload.of(mapper, completedPayload(result, summary,
+                            prepared.artifact(), run.runtimeGroup()));
+                    return ledger.workerStep(run.taskId(), step -> {
+                        artifacts.record(step, prepared);
+                        step.append(EventType.MODEL_CALL_COMPLETED, Actor.WORKER, completed);
+                        return step.transition(TaskStatus.SUCCEEDED, "model call completed", Actor.KERNEL);
+                    }).onFailure().call(() -> artifacts.discard(prepared));
+                })
                 .invoke(() -> metrics.finished(TaskStatus.SUCCEEDED, run.elapsed()))
                 .invoke(() -> TaskLog.info(run.taskId(), run.traceId(),
                         "Task succeeded: model=%s provider=%s cost_usd=%s fallback=%s", result.modelName(),
@@ -262,9 +265,10 @@ public class TaskPipeline {
             return Uni.createFrom().failure(failure);
         }
         ModelCallFailedPayload payload = failedPayload(run, failure, elapsedMs);
+        EventPayload failed = EventPayload.of(mapper, payload);
         TaskLog.warn(run.taskId(), run.traceId(), "Model call failed: %s", payload.errorMessage());
         return ledger.workerStep(run.taskId(), step -> {
-            step.append(EventType.MODEL_CALL_FAILED, Actor.WORKER, payload);
+            step.append(EventType.MODEL_CALL_FAILED, Actor.WORKER, failed);
             return step.transition(TaskStatus.FAILED, "model call failed: " + payload.errorMessage(), Actor.KERNEL);
         }).invoke(() -> metrics.finished(TaskStatus.FAILED, run.elapsed()));
     }

@@ -7,6 +7,7 @@ import io.octoagent.gateway.common.Ulid;
 import io.octoagent.gateway.event.Actor;
 import io.octoagent.gateway.event.Causality;
 import io.octoagent.gateway.event.Event;
+import io.octoagent.gateway.event.EventPayload;
 import io.octoagent.gateway.event.EventStore;
 import io.octoagent.gateway.event.EventType;
 import io.octoagent.gateway.event.StateTransitionPayload;
@@ -30,10 +31,12 @@ public final class TaskStep {
     private final String traceId;
     private TaskStatus status;
     private String lastEventId;
+    /** The next event's task_seq once known: read once per step, then counted here (0: not read yet). */
+    private long nextSeq;
     private final List<Event> appended = new ArrayList<>();
 
     TaskStep(WriteContext context, EventStore events, ObjectMapper mapper, String taskId, String traceId,
-             TaskStatus status, String lastEventId) {
+             TaskStatus status, String lastEventId, boolean newTask) {
         this.context = context;
         this.events = events;
         this.mapper = mapper;
@@ -41,6 +44,7 @@ public final class TaskStep {
         this.traceId = traceId;
         this.status = status;
         this.lastEventId = lastEventId;
+        this.nextSeq = newTask ? 1 : 0;
     }
 
     /** The events this step appended so far, in order. */
@@ -73,27 +77,29 @@ public final class TaskStep {
         context.afterCommit(action);
     }
 
+    /** Appends an event; {@code payload} is a payload record or an {@link EventPayload} built beforehand. */
     public Event append(EventType type, Actor actor, Object payload) throws SQLException {
         return append(type, actor, payload, null);
     }
 
     Event append(EventType type, Actor actor, Object payload, String idempotencyKey) throws SQLException {
+        EventPayload json = EventPayload.of(mapper, payload);
         Event event = new Event(
                 Ulid.next(),
                 taskId,
-                events.nextSeq(context.connection(), taskId),
+                nextSeq(),
                 Timestamps.now(),
                 type,
                 Event.SCHEMA_VERSION,
                 actor,
-                mapper.valueToTree(payload),
+                json.tree(),
                 traceId,
                 spanId(),
                 new Causality(lastEventId, idempotencyKey));
         // The projection first: a TASK_CREATED event inserts the tasks row its foreign key needs.
         TaskProjection.apply(context.connection(), event);
         BudgetProjection.apply(context.connection(), event);
-        events.insert(context.connection(), event);
+        events.insert(context.connection(), event, json.json());
         lastEventId = event.eventId();
         appended.add(event);
         return event;
@@ -114,7 +120,16 @@ public final class TaskStep {
     }
 
 
+    /** The task's row is locked for the step (or new), so nobody else appends meanwhile. */
+    private long nextSeq() throws SQLException {
+        if (nextSeq == 0) {
+            nextSeq = events.nextSeq(context.connection(), taskId);
+        }
+        return nextSeq++;
+    }
+
     private static String spanId() {
-        return String.format("%016x", ThreadLocalRandom.current().nextLong());
+        String hex = Long.toHexString(ThreadLocalRandom.current().nextLong());
+        return "0".repeat(16 - hex.length()) + hex;
     }
 }

@@ -13,6 +13,7 @@ import java.lang.reflect.Method;
 import java.lang.reflect.Proxy;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -30,7 +31,6 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.sqlite.JDBC;
 import org.sqlite.SQLiteConfig;
 
 /**
@@ -151,6 +151,62 @@ class GroupCommitWriterTest {
         assertEquals(List.of("fine"), committedRows());
     }
 
+    @Test
+    void anOperationFailingInTheMiddleOfABatchFailsAloneAndTheOthersCommitWithTheirAfterCommitActionsOnce()
+            throws Exception {
+        // No savepoint per operation while all succeed: the failure makes the writer roll back
+        // and run the batch again, this time guarding the failing operation. Its own row (written
+        // before it threw) must not be committed; every other row must, and every after-commit
+        // action of a committed operation runs once, however often the operation ran.
+        AtomicInteger afterCommits = new AtomicInteger();
+        List<CompletableFuture<String>> batch = new ArrayList<>();
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        CompletableFuture<Void> blocking = new CompletableFuture<>();
+        CompletableFuture<String> blocker = writer.submit(context -> {
+            blocking.complete(null);
+            gate.orTimeout(10, TimeUnit.SECONDS).join();
+            return "gate";
+        });
+        blocking.get(10, TimeUnit.SECONDS);
+        for (int i = 0; i < 6; i++) {
+            String name = "op-" + i;
+            batch.add(writer.submit(context -> {
+                insertRow(context.connection(), name);
+                context.afterCommit(afterCommits::incrementAndGet);
+                if (name.equals("op-2") || name.equals("op-4")) {
+                    throw new IllegalStateException(name + " refused");
+                }
+                return name;
+            }));
+        }
+        gate.complete(null);
+        assertEquals("gate", await(blocker));
+        for (int i = 0; i < 6; i++) {
+            if (i == 2 || i == 4) {
+                assertEquals("op-" + i + " refused", failureOf(batch.get(i)).getMessage());
+            } else {
+                assertEquals("op-" + i, await(batch.get(i)));
+            }
+        }
+        assertEquals(List.of("op-0", "op-1", "op-3", "op-5"), committedRows());
+        assertEquals(4, afterCommits.get(), "one after-commit action per committed operation");
+        assertNull(writer.failure());
+    }
+
+    @Test
+    void aBatchOfRefusalsCommitsNothingAndCostsNoCommit() throws Exception {
+        assertEquals("ok", await(insert("first")));
+        int commits = faults.commitAttempts.get();
+        Throwable refused = failureOf(writer.submit(context -> {
+            insertRow(context.connection(), "refused");
+            throw new IllegalArgumentException("not today");
+        }));
+        assertEquals("not today", refused.getMessage());
+        assertEquals(commits, faults.commitAttempts.get(), "nothing to make durable: no COMMIT, no fsync");
+        assertEquals("ok", await(insert("second")));
+        assertEquals(List.of("first", "second"), committedRows());
+    }
+
     private CompletableFuture<String> insert(String name) {
         return writer.submit(context -> {
             insertRow(context.connection(), name);
@@ -193,7 +249,7 @@ class GroupCommitWriterTest {
         config.setJournalMode(SQLiteConfig.JournalMode.WAL);
         config.setSynchronous(SQLiteConfig.SynchronousMode.FULL);
         config.setBusyTimeout(5000);
-        return JDBC.createConnection(url, config.toProperties());
+        return CachingSqliteConnection.open(url, config.toProperties());
     }
 
     /** Wraps connections so that COMMIT fails the way a full disk makes it fail. */
@@ -205,21 +261,21 @@ class GroupCommitWriterTest {
         Connection wrap(Connection real) {
             return (Connection) Proxy.newProxyInstance(Connection.class.getClassLoader(),
                     new Class<?>[] {Connection.class}, (proxy, method, args) -> {
-                        if (method.getName().equals("createStatement") && (args == null || args.length == 0)) {
-                            return statement(real, real.createStatement());
+                        if (method.getName().equals("prepareStatement") && args.length == 1
+                                && "COMMIT".equals(String.valueOf(args[0]).trim().toUpperCase(Locale.ROOT))) {
+                            return commit(real, real.prepareStatement("COMMIT"));
                         }
                         return invoke(real, method, args);
                     });
         }
 
-        private Statement statement(Connection connection, Statement real) {
-            return (Statement) Proxy.newProxyInstance(Statement.class.getClassLoader(),
-                    new Class<?>[] {Statement.class}, (proxy, method, args) -> {
-                        if (method.getName().equals("execute") && args != null && args.length == 1
-                                && "COMMIT".equals(String.valueOf(args[0]).trim().toUpperCase(Locale.ROOT))) {
+        private PreparedStatement commit(Connection connection, PreparedStatement real) {
+            return (PreparedStatement) Proxy.newProxyInstance(PreparedStatement.class.getClassLoader(),
+                    new Class<?>[] {PreparedStatement.class}, (proxy, method, args) -> {
+                        if (method.getName().equals("execute") && args == null) {
                             commitAttempts.incrementAndGet();
                             if (commitThenFail.getAndSet(false)) {
-                                real.execute("COMMIT");
+                                real.execute();
                                 throw new SQLException("[SQLITE_IOERR] disk I/O error (reported after the commit)");
                             }
                             if (failCommits.get() > 0) {

@@ -1,0 +1,96 @@
+package io.octoagent.gateway.store;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import org.sqlite.SQLiteConnection;
+import org.sqlite.jdbc4.JDBC4PreparedStatement;
+
+/**
+ * A prepared statement kept by a {@link CachingSqliteConnection}. {@link #close()} makes it ready
+ * for its next use — its result set closed (which resets it, so a reader holds no snapshot
+ * open) and its parameters cleared — instead of finalizing it. A statement whose execution
+ * failed is finalized on close and prepared afresh next time, whatever state SQLite left it in.
+ */
+final class ReusableStatement extends JDBC4PreparedStatement {
+
+    private boolean inUse;
+    private boolean broken;
+
+    ReusableStatement(SQLiteConnection connection, String sql) throws SQLException {
+        super(connection, sql);
+    }
+
+    boolean inUse() {
+        return inUse;
+    }
+
+    boolean isBroken() {
+        return broken;
+    }
+
+    void checkOut() {
+        inUse = true;
+    }
+
+    @Override
+    public ResultSet executeQuery() throws SQLException {
+        try {
+            return super.executeQuery();
+        } catch (SQLException | RuntimeException e) {
+            broken = true;
+            throw e;
+        }
+    }
+
+    @Override
+    public int executeUpdate() throws SQLException {
+        try {
+            return super.executeUpdate();
+        } catch (SQLException | RuntimeException e) {
+            broken = true;
+            throw e;
+        }
+    }
+
+    @Override
+    public boolean execute() throws SQLException {
+        try {
+            return super.execute();
+        } catch (SQLException | RuntimeException e) {
+            broken = true;
+            throw e;
+        }
+    }
+
+    /** Back to the connection's cache: reset and cleared, or finalized if its last use failed. */
+    @Override
+    public void close() throws SQLException {
+        if (!inUse) {
+            return;
+        }
+        inUse = false;
+        if (broken) {
+            super.close();
+            return;
+        }
+        try {
+            if (rs.isOpen()) {
+                rs.close();
+            }
+            clearParameters();
+        } catch (SQLException e) {
+            broken = true;
+            super.close();
+            throw e;
+        }
+    }
+
+    /** Finalizes the statement for good (the connection evicts it or is closing). */
+    void finalizeQuietly() {
+        try {
+            super.close();
+        } catch (SQLException e) {
+            CachingSqliteConnection.logFinalizeFailure(e);
+        }
+    }
+}
