@@ -16,9 +16,10 @@ Per start (--runs, default 3; a fresh service and data directory each, echo mode
     --load-seconds of wrk submissions with --connections clients), RSS after (load drained +
     --idle-seconds); the cgroup's peak usage (which counts the page cache of the files the JVM
     writes, as a pod's memory usage does) and OOM kills; whether the JVM survived.
-With --appcds and <app>/app-cds.jsa present (build with -Dquarkus.package.jar.appcds.enabled=true),
-starts alternate between the plain options and -XX:SharedArchiveFile=<app>/app-cds.jsa, and both
-are printed. Ends with min / median / max per variant.
+With --appcds, an AppCDS archive is first made the way Dockerfile.jvm makes it (the app started
+once with -XX:ArchiveClassesAtExit and -Dquarkus.appcds.generate=true, which stops after static
+init), then starts alternate between the plain options and -XX:SharedArchiveFile=<archive>, and
+both are printed. Ends with min / median / max per variant.
 
 NOISE WARNING: start times depend on what else uses the cores and the page cache; compare runs
 made back to back, never read one as a capacity figure.
@@ -30,17 +31,34 @@ Runs:   about (ready + 2 x idle + load + ~5) s per start: 2-3 min by default, tw
 from __future__ import annotations
 
 import argparse
+import atexit
 import os
 import re
 import shlex
+import shutil
 import subprocess
+import tempfile
 import time
 from pathlib import Path
 
 import benchlib
 
 DOCKERFILE = benchlib.ROOT / "src" / "main" / "docker" / "Dockerfile.jvm"
-DROPPED = ("-Dquarkus.http.host=", "-XX:TieredStopAtLevel=")
+# The image's archive path does not exist here: --appcds makes one the way the image does.
+DROPPED = ("-Dquarkus.http.host=", "-XX:TieredStopAtLevel=", "-XX:SharedArchiveFile=")
+
+
+def make_archive(app) -> Path:
+    """An AppCDS archive of the app, made as Dockerfile.jvm makes it (same jar path at run time)."""
+    archive = Path(tempfile.mkdtemp(prefix="octoagent-appcds-")) / "app-cds.jsa"
+    atexit.register(shutil.rmtree, archive.parent, True)
+    jar = Path(app).resolve() / "quarkus-run.jar"
+    command = ["java", f"-XX:ArchiveClassesAtExit={archive}", "-Dquarkus.appcds.generate=true", "-jar", str(jar)]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=archive.parent,
+                          env=dict(os.environ, OCTOAGENT_DATA_DIR=str(archive.parent / "data")))
+    if done.returncode != 0 or not archive.exists():
+        raise benchlib.BenchError(f"making the AppCDS archive failed ({shlex.join(command)}):\n{done.stderr[-2000:]}")
+    return archive
 
 
 def dockerfile_jvm_opts(path: Path) -> tuple[list[str], list[str]]:
@@ -192,7 +210,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=32, help="wrk connections of the load (default 32)")
     parser.add_argument("--idle-seconds", type=float, default=5, help="wait before the idle/after RSS (default 5)")
     parser.add_argument("--wrk-threads", type=int, default=None, help="wrk threads (default: the core count)")
-    parser.add_argument("--appcds", action="store_true", help="also start with <app>/app-cds.jsa, alternately")
+    parser.add_argument("--appcds", action="store_true", help="also start with an AppCDS archive made as the image makes it, alternately")
     parser.add_argument("--dockerfile", default=str(DOCKERFILE), help="where the JVM options come from")
     args = parser.parse_args()
     if args.smoke:
@@ -200,17 +218,14 @@ def main() -> int:
     options, dropped = dockerfile_jvm_opts(Path(args.dockerfile))
     options += benchlib.jvm_opts(args)
     variants = {"plain": options}
-    archive = Path(args.app) / "app-cds.jsa"
     notes = [f"JVM options from {Path(args.dockerfile).relative_to(benchlib.ROOT)}: {shlex.join(options) or '(none)'}"
              + (f"; dropped {shlex.join(dropped)}" if dropped else ""),
              f"memory limit {args.memory_mib} MiB; echo mode; load: wrk {args.connections} connections, "
              f"{args.load_seconds:g} s"]
     if args.appcds:
-        if archive.exists():
-            variants["appcds"] = options + [f"-XX:SharedArchiveFile={archive}"]
-        else:
-            notes.append(f"--appcds: no {archive} (build with -Dquarkus.package.jar.appcds.enabled=true); "
-                         "plain starts only")
+        archive = make_archive(args.app)
+        variants["appcds"] = options + [f"-XX:SharedArchiveFile={archive}"]
+        notes.append(f"--appcds: archive {archive} ({archive.stat().st_size // 2**20} MiB), made as the image makes it")
     benchlib.begin("pod", args, notes)
     benchlib.ensure_jar(args.app, args.build)
     benchlib.ensure_wrk()

@@ -361,6 +361,26 @@ class DeploymentFilesTest {
     }
 
     @Test
+    void jvmImageSizesItsHeapFromThePodsMemoryLimitAndStartsFromAnArchiveItMadeItself() {
+        String dockerfile = read("src/main/docker/Dockerfile.jvm").replace("\\\n", " ");
+        java.util.regex.Matcher share = java.util.regex.Pattern.compile("-XX:MaxRAMPercentage=(\\d+)").matcher(dockerfile);
+        assertTrue(share.find(), "Dockerfile.jvm should size the heap as a share of the container's limit");
+        int percent = Integer.parseInt(share.group(1));
+        Map<String, Object> limits = map(map(gatewayContainer().get("resources"), "resources").get("limits"), "limits");
+        String memory = String.valueOf(limits.get("memory"));
+        assertTrue(memory.endsWith("Mi"), "memory limit in Mi: " + memory);
+        long heapMiB = Long.parseLong(memory.replace("Mi", "")) * percent / 100;
+        // What is not heap (metaspace, code cache, threads, SQLite's pages) measured ~150 MiB.
+        assertTrue(heapMiB >= 128 && Long.parseLong(memory.replace("Mi", "")) - heapMiB >= 160,
+                "heap " + heapMiB + " MiB of a " + memory + " limit leaves too little for the rest (or too little heap)");
+        assertTrue(dockerfile.contains("-XX:+ExitOnOutOfMemoryError"), "an OOM should restart the pod, not linger");
+        assertTrue(dockerfile.contains("-XX:ArchiveClassesAtExit=/deployments/app-cds.jsa")
+                        && dockerfile.contains("-Dquarkus.appcds.generate=true")
+                        && dockerfile.contains("-XX:SharedArchiveFile=/deployments/app-cds.jsa"),
+                "the AppCDS archive is made by the image's own JVM and used at start");
+    }
+
+    @Test
     void nativeDockerfileBuildsInsideDocker() {
         String dockerfile = read("src/main/docker/Dockerfile.native");
         List<String> froms = dockerfile.lines().map(String::strip).filter(l -> l.startsWith("FROM ")).collect(Collectors.toList());
