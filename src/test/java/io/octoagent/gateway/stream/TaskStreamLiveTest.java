@@ -156,7 +156,7 @@ class TaskStreamLiveTest {
 
     @Test
     void aLongHistoryIsReplayedWholeNotCountedAgainstTheLiveBuffer() throws Exception {
-        // 2,000 events of 4 KiB: far beyond the 256-event live buffer of the test profile and
+        // 2,000 events of 4 KiB: far beyond the 1,024-event live buffer (the default) and
         // beyond what the socket buffers hold while the client has not started reading yet.
         String taskId = runningTask();
         String text = "h".repeat(4096);
