@@ -16,10 +16,9 @@ Per start (--runs, default 3; a fresh service and data directory each, echo mode
     --load-seconds of wrk submissions with --connections clients), RSS after (load drained +
     --idle-seconds); the cgroup's peak usage (which counts the page cache of the files the JVM
     writes, as a pod's memory usage does) and OOM kills; whether the JVM survived.
-With --appcds, an AppCDS archive is first made the way Dockerfile.jvm makes it (the app started
-once with -XX:ArchiveClassesAtExit and -Dquarkus.appcds.generate=true, which stops after static
-init), then starts alternate between the plain options and -XX:SharedArchiveFile=<archive>, and
-both are printed. Ends with min / median / max per variant.
+With --appcds, an AppCDS archive is first made by a training run (the app started with
+-XX:ArchiveClassesAtExit, stopped once ready), then starts alternate between the plain options and
+-XX:SharedArchiveFile=<archive>, and both are printed. Ends with min / median / max per variant.
 
 NOISE WARNING: start times depend on what else uses the cores and the page cache; compare runs
 made back to back, never read one as a capacity figure.
@@ -44,20 +43,20 @@ from pathlib import Path
 import benchlib
 
 DOCKERFILE = benchlib.ROOT / "src" / "main" / "docker" / "Dockerfile.jvm"
-# The image's archive path does not exist here: --appcds makes one the way the image does.
+# --appcds makes its own archive.
 DROPPED = ("-Dquarkus.http.host=", "-XX:TieredStopAtLevel=", "-XX:SharedArchiveFile=")
 
 
 def make_archive(app) -> Path:
-    """An AppCDS archive of the app, made as Dockerfile.jvm makes it (same jar path at run time)."""
+    """An AppCDS archive of the app from a training run: started, ready, then stopped (SIGTERM),
+    -XX:ArchiveClassesAtExit writing what it loaded. (-Dquarkus.appcds.generate=true alone does
+    not stop a jar built without quarkus.package.jar.appcds.enabled: it would run forever.)"""
     archive = Path(tempfile.mkdtemp(prefix="octoagent-appcds-")) / "app-cds.jsa"
     atexit.register(shutil.rmtree, archive.parent, True)
-    jar = Path(app).resolve() / "quarkus-run.jar"
-    command = ["java", f"-XX:ArchiveClassesAtExit={archive}", "-Dquarkus.appcds.generate=true", "-jar", str(jar)]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=archive.parent,
-                          env=dict(os.environ, OCTOAGENT_DATA_DIR=str(archive.parent / "data")))
-    if done.returncode != 0 or not archive.exists():
-        raise benchlib.BenchError(f"making the AppCDS archive failed ({shlex.join(command)}):\n{done.stderr[-2000:]}")
+    with benchlib.Service(app, "pod-appcds-training", jvm_opts=[f"-XX:ArchiveClassesAtExit={archive}"]):
+        pass  # ready: the classes a start loads are loaded; leaving stops it with SIGTERM
+    if not archive.exists():
+        raise benchlib.BenchError(f"the training run wrote no AppCDS archive to {archive}")
     return archive
 
 
@@ -210,7 +209,7 @@ def main() -> int:
     parser.add_argument("--connections", type=int, default=32, help="wrk connections of the load (default 32)")
     parser.add_argument("--idle-seconds", type=float, default=5, help="wait before the idle/after RSS (default 5)")
     parser.add_argument("--wrk-threads", type=int, default=None, help="wrk threads (default: the core count)")
-    parser.add_argument("--appcds", action="store_true", help="also start with an AppCDS archive made as the image makes it, alternately")
+    parser.add_argument("--appcds", action="store_true", help="also start with an AppCDS archive from a training run, alternately")
     parser.add_argument("--dockerfile", default=str(DOCKERFILE), help="where the JVM options come from")
     args = parser.parse_args()
     if args.smoke:
@@ -225,7 +224,7 @@ def main() -> int:
     if args.appcds:
         archive = make_archive(args.app)
         variants["appcds"] = options + [f"-XX:SharedArchiveFile={archive}"]
-        notes.append(f"--appcds: archive {archive} ({archive.stat().st_size // 2**20} MiB), made as the image makes it")
+        notes.append(f"--appcds: archive {archive} ({archive.stat().st_size // 2**20} MiB) from a training run")
     benchlib.begin("pod", args, notes)
     benchlib.ensure_jar(args.app, args.build)
     benchlib.ensure_wrk()

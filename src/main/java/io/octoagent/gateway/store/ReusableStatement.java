@@ -34,32 +34,32 @@ final class ReusableStatement extends JDBC4PreparedStatement {
 
     @Override
     public ResultSet executeQuery() throws SQLException {
-        try {
-            return super.executeQuery();
-        } catch (SQLException | RuntimeException e) {
-            broken = true;
-            throw e;
-        }
+        return marksFailure(super::executeQuery);
     }
 
     @Override
     public int executeUpdate() throws SQLException {
+        return marksFailure(super::executeUpdate);
+    }
+
+    @Override
+    public boolean execute() throws SQLException {
+        return marksFailure(super::execute);
+    }
+
+    /** An execution that fails leaves the statement to be finalized rather than reused. */
+    private <T> T marksFailure(Execution<T> execution) throws SQLException {
         try {
-            return super.executeUpdate();
+            return execution.run();
         } catch (SQLException | RuntimeException e) {
             broken = true;
             throw e;
         }
     }
 
-    @Override
-    public boolean execute() throws SQLException {
-        try {
-            return super.execute();
-        } catch (SQLException | RuntimeException e) {
-            broken = true;
-            throw e;
-        }
+    @FunctionalInterface
+    private interface Execution<T> {
+        T run() throws SQLException;
     }
 
     /** Back to the connection's cache: reset and cleared, or finalized if its last use failed. */

@@ -361,7 +361,7 @@ class DeploymentFilesTest {
     }
 
     @Test
-    void jvmImageSizesItsHeapFromThePodsMemoryLimitAndStartsFromAnArchiveItMadeItself() {
+    void jvmImageSizesItsHeapFromThePodsMemoryLimit() {
         String dockerfile = read("src/main/docker/Dockerfile.jvm").replace("\\\n", " ");
         java.util.regex.Matcher share = java.util.regex.Pattern.compile("-XX:MaxRAMPercentage=(\\d+)").matcher(dockerfile);
         assertTrue(share.find(), "Dockerfile.jvm should size the heap as a share of the container's limit");
@@ -374,10 +374,6 @@ class DeploymentFilesTest {
         assertTrue(heapMiB >= 128 && Long.parseLong(memory.replace("Mi", "")) - heapMiB >= 160,
                 "heap " + heapMiB + " MiB of a " + memory + " limit leaves too little for the rest (or too little heap)");
         assertTrue(dockerfile.contains("-XX:+ExitOnOutOfMemoryError"), "an OOM should restart the pod, not linger");
-        assertTrue(dockerfile.contains("-XX:ArchiveClassesAtExit=/deployments/app-cds.jsa")
-                        && dockerfile.contains("-Dquarkus.appcds.generate=true")
-                        && dockerfile.contains("-XX:SharedArchiveFile=/deployments/app-cds.jsa"),
-                "the AppCDS archive is made by the image's own JVM and used at start");
     }
 
     @Test

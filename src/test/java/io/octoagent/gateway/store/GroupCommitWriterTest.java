@@ -110,16 +110,7 @@ class GroupCommitWriterTest {
         // The third write's statement hits a full disk and SQLite rolls back the whole transaction:
         // the two writes before it in the batch are gone too and must not be reported committed.
         List<CompletableFuture<String>> batch = new ArrayList<>();
-        CompletableFuture<Void> gate = new CompletableFuture<>();
-        CompletableFuture<Void> blocking = new CompletableFuture<>();
-        CompletableFuture<String> blocker = writer.submit(context -> {
-            blocking.complete(null);
-            gate.orTimeout(10, TimeUnit.SECONDS).join();
-            return "gate";
-        }).handle((ok, e) -> "gate");
-        // Only once the writer is inside the blocker's batch do the five queue up: all of them go
-        // into the next batch together, none into the blocker's.
-        blocking.get(10, TimeUnit.SECONDS);
+        Runnable release = holdWriter();
         for (int i = 0; i < 5; i++) {
             String name = "batched-" + i;
             batch.add(writer.submit(context -> {
@@ -131,8 +122,7 @@ class GroupCommitWriterTest {
                 return "ok";
             }));
         }
-        gate.complete(null);
-        blocker.get(10, TimeUnit.SECONDS);
+        release.run();
         for (CompletableFuture<String> write : batch) {
             assertInstanceOf(StoreUnavailableException.class, failureOf(write));
         }
@@ -160,14 +150,7 @@ class GroupCommitWriterTest {
         // action of a committed operation runs once, however often the operation ran.
         AtomicInteger afterCommits = new AtomicInteger();
         List<CompletableFuture<String>> batch = new ArrayList<>();
-        CompletableFuture<Void> gate = new CompletableFuture<>();
-        CompletableFuture<Void> blocking = new CompletableFuture<>();
-        CompletableFuture<String> blocker = writer.submit(context -> {
-            blocking.complete(null);
-            gate.orTimeout(10, TimeUnit.SECONDS).join();
-            return "gate";
-        });
-        blocking.get(10, TimeUnit.SECONDS);
+        Runnable release = holdWriter();
         for (int i = 0; i < 6; i++) {
             String name = "op-" + i;
             batch.add(writer.submit(context -> {
@@ -179,8 +162,7 @@ class GroupCommitWriterTest {
                 return name;
             }));
         }
-        gate.complete(null);
-        assertEquals("gate", await(blocker));
+        release.run();
         for (int i = 0; i < 6; i++) {
             if (i == 2 || i == 4) {
                 assertEquals("op-" + i + " refused", failureOf(batch.get(i)).getMessage());
@@ -205,6 +187,26 @@ class GroupCommitWriterTest {
         assertEquals(commits, faults.commitAttempts.get(), "nothing to make durable: no COMMIT, no fsync");
         assertEquals("ok", await(insert("second")));
         assertEquals(List.of("first", "second"), committedRows());
+    }
+
+    /**
+     * Holds the writer inside a batch of its own: writes submitted until the returned action runs
+     * all queue up, and go into the next batch together. The action lets the writer go on and
+     * waits until the held batch is done.
+     */
+    private Runnable holdWriter() throws Exception {
+        CompletableFuture<Void> gate = new CompletableFuture<>();
+        CompletableFuture<Void> holding = new CompletableFuture<>();
+        CompletableFuture<String> held = writer.submit(context -> {
+            holding.complete(null);
+            gate.orTimeout(10, TimeUnit.SECONDS).join();
+            return "held";
+        });
+        holding.get(10, TimeUnit.SECONDS);
+        return () -> {
+            gate.complete(null);
+            held.handle((ok, e) -> ok).orTimeout(10, TimeUnit.SECONDS).join();
+        };
     }
 
     private CompletableFuture<String> insert(String name) {
