@@ -1,6 +1,5 @@
 package io.octoagent.gateway.store;
 
-import io.quarkus.logging.Log;
 import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.util.Iterator;
@@ -77,9 +76,5 @@ final class CachingSqliteConnection extends JDBC4Connection {
                 statement.finalizeQuietly();
             }
         }
-    }
-
-    static void logFinalizeFailure(SQLException e) {
-        Log.debug("Finalizing a cached statement failed", e);
     }
 }

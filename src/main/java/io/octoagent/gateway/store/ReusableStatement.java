@@ -1,5 +1,6 @@
 package io.octoagent.gateway.store;
 
+import io.quarkus.logging.Log;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import org.sqlite.SQLiteConnection;
@@ -90,7 +91,7 @@ final class ReusableStatement extends JDBC4PreparedStatement {
         try {
             super.close();
         } catch (SQLException e) {
-            CachingSqliteConnection.logFinalizeFailure(e);
+            Log.debug("Finalizing a cached statement failed", e);
         }
     }
 }
