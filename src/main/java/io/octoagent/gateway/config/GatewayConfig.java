@@ -27,6 +27,8 @@ public interface GatewayConfig {
 
     Stream stream();
 
+    Http http();
+
     Readiness readiness();
 
     Shutdown shutdown();
@@ -155,6 +157,24 @@ public interface GatewayConfig {
         /** Events buffered per subscriber before that (slow) subscriber is dropped. */
         @WithDefault("1024")
         String subscriberBuffer();
+    }
+
+    interface Http {
+        /**
+         * How long a client may take to send a request's line and headers, counted from their
+         * first byte; then 408 and the connection is closed ({@code OCTOAGENT_HTTP_HEADER_TIMEOUT}).
+         */
+        @WithDefault("10s")
+        String headerTimeout();
+
+        /**
+         * Connections with no request in progress (new, idle between requests, or still sending
+         * a request head) kept open; past it the one that has waited longest is closed. Never
+         * more than half the process's file-descriptor limit
+         * ({@code OCTOAGENT_HTTP_MAX_IDLE_CONNECTIONS}).
+         */
+        @WithDefault("1024")
+        String maxIdleConnections();
     }
 
     interface Readiness {

@@ -55,6 +55,7 @@ public class ServiceSettings {
         shutdownGrace = duration("OCTOAGENT_SHUTDOWN_GRACE", config.shutdown().grace(), Duration.ZERO);
         maxConcurrency = (int) whole("OCTOAGENT_LLM_MAX_CONCURRENCY", config.llm().maxConcurrency(), 1, 10_000);
         maxBacklog = (int) whole("OCTOAGENT_MAX_BACKLOG", config.maxBacklog(), 1, 10_000_000);
+        ConnectionLimits.from(config.http()); // read by the HTTP server itself (web/connection)
     }
 
     public StoreKind storeKind() {

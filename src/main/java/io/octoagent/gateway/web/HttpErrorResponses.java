@@ -33,7 +33,11 @@ public class HttpErrorResponses {
             } else {
                 context.next();
             }
-        }).failureHandler(context -> respond(context, context.statusCode() > 0 ? context.statusCode() : 500));
+        });
+        // Every path, not only /api: a request the router itself refuses (an HTTP/1.1 request
+        // without a Host header) would otherwise get Quarkus's own {"details", "stack"} body.
+        router.route().order(-190)
+                .failureHandler(context -> respond(context, context.statusCode() > 0 ? context.statusCode() : 500));
         for (int status : STATUSES) {
             router.errorHandler(status, context -> respond(context, status));
         }
@@ -90,7 +94,7 @@ public class HttpErrorResponses {
         context.response().end(Json.encode(errorFor(status)));
     }
 
-    static ApiError errorFor(int status) {
+    public static ApiError errorFor(int status) {
         if (status == 413) {
             return ApiError.of("PAYLOAD_TOO_LARGE", "the body is larger than " + RequestEdgeFilter.MAX_BODY_BYTES
                     + " bytes");

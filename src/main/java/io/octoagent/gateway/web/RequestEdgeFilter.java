@@ -26,10 +26,7 @@ public class RequestEdgeFilter {
     }
 
     void handle(RoutingContext context) {
-        String requestId = context.request().getHeader(REQUEST_ID_HEADER);
-        if (requestId == null || !SAFE_REQUEST_ID.matcher(requestId).matches()) {
-            requestId = Ulid.next();
-        }
+        String requestId = acceptedOrNew(context.request().getHeader(REQUEST_ID_HEADER));
         context.put("request_id", requestId);
         context.response().putHeader(REQUEST_ID_HEADER, requestId);
         MDC.put("request_id", requestId);
@@ -44,6 +41,12 @@ public class RequestEdgeFilter {
             return;
         }
         context.next();
+    }
+
+    /** The client's {@code X-Request-ID} when it is sane (1–128 of {@code [A-Za-z0-9._:-]}), else a new one. */
+    public static String acceptedOrNew(String clientRequestId) {
+        return clientRequestId != null && SAFE_REQUEST_ID.matcher(clientRequestId).matches() ? clientRequestId
+                : Ulid.next();
     }
 
     /** This request's id; one is made (and echoed) if the request failed before this filter ran. */

@@ -25,6 +25,8 @@ class ConfigFailsFastIT {
             "OCTOAGENT_PRICING_FILE, /nonexistent/prices.json",
             "OCTOAGENT_STREAM_HEARTBEAT, 0s",
             "OCTOAGENT_SHUTDOWN_GRACE, soon",
+            "OCTOAGENT_HTTP_HEADER_TIMEOUT, 0s",
+            "OCTOAGENT_HTTP_MAX_IDLE_CONNECTIONS, many",
             "OCTOAGENT_STORE_MAX_BATCH, lots",
             "OCTOAGENT_LLM_MAX_CONCURRENCY, 0",
             "OCTOAGENT_LLM_TEMPERATURE, hot",

@@ -113,6 +113,11 @@ class ProviderSettingsTest {
         }
 
         @Override
+        public Http http() {
+            throw new UnsupportedOperationException();
+        }
+
+        @Override
         public Readiness readiness() {
             throw new UnsupportedOperationException();
         }

@@ -51,11 +51,25 @@ public final class PackagedApp implements AutoCloseable {
      */
     public static PackagedApp start(Path dataDir, Map<String, String> env, Path log) throws IOException {
         int port = freePort();
+        return start(dataDir, env, log, port, List.of(java(), "-Dquarkus.http.port=" + port, "-jar", JAR.toString()));
+    }
+
+    /** As {@link #start}, with the process allowed at most {@code openFiles} file descriptors (soft and hard). */
+    public static PackagedApp startWithFileLimit(Path dataDir, Map<String, String> env, Path log, int openFiles)
+            throws IOException {
+        int port = freePort();
+        return start(dataDir, env, log, port, List.of("bash", "-c", "ulimit -n " + openFiles + " && exec \"$0\" \"$@\"",
+                java(), "-Dquarkus.http.port=" + port, "-jar", JAR.toString()));
+    }
+
+    private static String java() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    private static PackagedApp start(Path dataDir, Map<String, String> env, Path log, int port, List<String> command)
+            throws IOException {
         Files.createDirectories(log.toAbsolutePath().getParent());
-        ProcessBuilder builder = new ProcessBuilder(
-                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dquarkus.http.port=" + port,
-                "-jar", JAR.toString());
+        ProcessBuilder builder = new ProcessBuilder(command);
         // Only the settings of the test: nothing inherited from the shell that runs the build.
         builder.environment().keySet().removeIf(name -> name.startsWith("OCTOAGENT_") || name.startsWith("LITELLM_"));
         builder.environment().putAll(env);
