@@ -22,6 +22,7 @@ class NativeSourcesTest {
     private static final Path SOURCES = Path.of("target", "native-sources");
     private static String args;
     private static String reflectConfig;
+    private static String recordedVertxSetup;
 
     @BeforeAll
     static void read() throws IOException {
@@ -35,6 +36,13 @@ class NativeSourcesTest {
             try (ZipFile jar = new ZipFile(runner.toFile())) {
                 reflectConfig = new String(jar.getInputStream(jar.getEntry("META-INF/native-image/reflect-config.json"))
                         .readAllBytes(), StandardCharsets.UTF_8);
+                StringBuilder recorded = new StringBuilder();
+                for (var entry : java.util.Collections.list(jar.entries())) {
+                    if (entry.getName().startsWith("io/quarkus/runner/recorded/VertxCoreProcessor")) {
+                        recorded.append(new String(jar.getInputStream(entry).readAllBytes(), StandardCharsets.ISO_8859_1));
+                    }
+                }
+                recordedVertxSetup = recorded.toString();
             }
         }
     }
@@ -49,6 +57,16 @@ class NativeSourcesTest {
     void theSnakeCaseNamingStrategyIsRegisteredForReflection() {
         assertTrue(reflectConfig.contains("com.fasterxml.jackson.databind.PropertyNamingStrategies$SnakeCaseStrategy"),
                 "without it the executable fails at startup with ClassNotFoundException");
+    }
+
+    /**
+     * The executable does not load services at run time (-H:-UseServiceLoaderFeature): the HTTP
+     * connection guard reaches Vert.x only because Quarkus recorded its provider at build time.
+     */
+    @Test
+    void theConnectionGuardIsBuiltIntoTheVertxSetup() {
+        assertTrue(recordedVertxSetup.contains("io/octoagent/gateway/web/connection/ConnectionGuardProvider"),
+                "the recorded Vert.x setup does not construct ConnectionGuardProvider");
     }
 
     @Test
