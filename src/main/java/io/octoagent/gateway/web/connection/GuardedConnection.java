@@ -129,10 +129,7 @@ final class GuardedConnection {
 
     private void headArrived(HttpRequest request) {
         headStartedNanos = 0;
-        if (headDeadline != null) {
-            headDeadline.cancel(false);
-            headDeadline = null;
-        }
+        cancelHeadDeadline();
         stopWaiting();
         requestsInProgress++;
         clientRequestId = request.headers().get(PlainErrors.REQUEST_ID_HEADER);
@@ -147,6 +144,10 @@ final class GuardedConnection {
 
     private void closed() {
         stopWaiting();
+        cancelHeadDeadline();
+    }
+
+    private void cancelHeadDeadline() {
         if (headDeadline != null) {
             headDeadline.cancel(false);
             headDeadline = null;
