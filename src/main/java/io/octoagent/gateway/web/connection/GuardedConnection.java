@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
+import io.octoagent.gateway.web.RequestEdgeFilter;
 import io.quarkus.logging.Log;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -132,7 +133,7 @@ final class GuardedConnection {
         cancelHeadDeadline();
         stopWaiting();
         requestsInProgress++;
-        clientRequestId = request.headers().get(PlainErrors.REQUEST_ID_HEADER);
+        clientRequestId = request.headers().get(RequestEdgeFilter.REQUEST_ID_HEADER);
         headMethod = HttpMethod.HEAD.equals(request.method());
     }
 

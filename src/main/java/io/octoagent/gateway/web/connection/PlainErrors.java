@@ -17,8 +17,6 @@ import java.nio.charset.StandardCharsets;
  */
 final class PlainErrors {
 
-    static final String REQUEST_ID_HEADER = RequestEdgeFilter.REQUEST_ID_HEADER;
-
     private PlainErrors() {
     }
 
@@ -36,7 +34,7 @@ final class PlainErrors {
         answer.headers().set(bare.headers())
                 .set(HttpHeaderNames.CONTENT_TYPE, "application/json")
                 .set(HttpHeaderNames.CONTENT_LENGTH, body.length)
-                .set(REQUEST_ID_HEADER, RequestEdgeFilter.acceptedOrNew(clientRequestId));
+                .set(RequestEdgeFilter.REQUEST_ID_HEADER, RequestEdgeFilter.acceptedOrNew(clientRequestId));
         bare.release();
         return answer;
     }
@@ -48,7 +46,7 @@ final class PlainErrors {
         String head = "HTTP/1.1 " + HttpResponseStatus.REQUEST_TIMEOUT + "\r\n"
                 + "Content-Type: application/json\r\n"
                 + "Content-Length: " + bodyBytes.length + "\r\n"
-                + REQUEST_ID_HEADER + ": " + RequestEdgeFilter.acceptedOrNew(null) + "\r\n"
+                + RequestEdgeFilter.REQUEST_ID_HEADER + ": " + RequestEdgeFilter.acceptedOrNew(null) + "\r\n"
                 + "Connection: close\r\n\r\n";
         byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
         byte[] answer = new byte[headBytes.length + bodyBytes.length];
